@@ -1,0 +1,46 @@
+# Two commands: `make site` and `make test`. Both set up what is missing first.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+SYSSTAMP  := $(VENV)/.system-$(SYSPKGS_TAG)
+SYSPKGS   :=
+PYTHON    ?= python3
+
+.PHONY: setup system site test test-fast serve bench schemas clean lock
+
+setup: system $(STAMP)
+
+system:
+	@sh scripts/setup-system.sh $(SYSPKGS)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+site: setup
+	$(VENV)/bin/rightsite build
+
+test: SYSPKGS = chromium
+test: setup
+	$(VENV)/bin/python -m pytest -q
+
+test-fast: setup
+	$(VENV)/bin/python -m pytest -q -m "not slow and not browser"
+
+serve: setup
+	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload
+
+bench: setup
+	$(VENV)/bin/python -m rightsite.bench
+
+schemas: setup
+	$(VENV)/bin/python -m rightsite.schemas --write
+
+# Re-pin after changing dependencies in pyproject.toml (needs the registry).
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^rightsite' > requirements.lock
+
+clean:
+	rm -rf site .cache

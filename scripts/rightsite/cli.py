@@ -1,0 +1,86 @@
+"""Thin command-line entry points; the work happens in the modules they call."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .clock import resolve_today
+
+
+def _today_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{value!r}") from None
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: the nearest folder upwards holding mkdocs.yml and data/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "mkdocs.yml").exists() and (folder / "data").is_dir():
+            return folder
+    return here
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rightsite", description="消费者权益保障小组发布系统 / rights publishing system")
+    p.add_argument("--root", type=Path, default=None, help="project root (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="validate everything the guard knows")
+    c.add_argument("--today", type=_today_arg)
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    b = sub.add_parser("build", help="check, then build the site into site/")
+    b.add_argument("--today", type=_today_arg)
+    b.add_argument("--strict", action="store_true")
+    b.add_argument("--site-dir", type=Path, default=None)
+
+    s = sub.add_parser("stale", help="the staleness report, grouped by owner")
+    s.add_argument("--today", type=_today_arg)
+    s.add_argument("--format", choices=["text", "json"], default="text")
+
+    r = sub.add_parser("report", help="the annual report's figures")
+    r.add_argument("year", type=int)
+    r.add_argument("--format", choices=["text", "json"], default="text")
+    r.add_argument("--freeze", action="store_true")
+
+    n = sub.add_parser("new", help="write a new record from a template")
+    n.add_argument("kind", choices=["case", "event", "standard"])
+    n.add_argument("--today", type=_today_arg)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = (args.root or find_root()).resolve()
+    today = getattr(args, "today", None) or resolve_today()
+    if args.command == "check":
+        from .check import run_check
+
+        return run_check(root, today, args.format, args.strict)
+    if args.command == "build":
+        from .build import run_build
+
+        return run_build(root, today, args.strict, args.site_dir)
+    if args.command == "stale":
+        from .guard.stale import run_stale
+
+        return run_stale(root, today, args.format)
+    if args.command == "report":
+        from .report.cli import run_report
+
+        return run_report(root, args.year, args.format, args.freeze, today)
+    if args.command == "new":
+        from .newrecord import run_new
+
+        return run_new(root, args.kind, today)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

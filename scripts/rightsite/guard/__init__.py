@@ -1,0 +1,15 @@
+"""The guard: pure functions from a loaded project (and today's date) to problems."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..load import Project
+from ..problems import Problems
+from .refs import check_refs
+
+
+def run_guard(project: Project, today: dt.date) -> Problems:
+    """Every check the guard knows, after loading. Loading problems are in project.problems."""
+    out = Problems()
+    out.extend(check_refs(project))
+    return out

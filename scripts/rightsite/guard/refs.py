@@ -1,0 +1,100 @@
+"""Cross-record integrity: references resolve, dates are ordered, ids and titles unique."""
+from __future__ import annotations
+
+from ..load import Loaded, Project
+from ..problems import Problems
+
+
+def _law_refs(project: Project, item: Loaded, ids: list[str], path: tuple, out: Problems) -> None:
+    for i, law_id in enumerate(ids):
+        if law_id not in project.laws:
+            out.error("ref.law", item.file, item.line(*path, i), f"{'.'.join(map(str, path))}[{i}]",
+                      f"法律条款“{law_id}”在 data/laws.yml 中不存在。请先在 data/laws.yml 中添加该条，或改正编号。"
+                      f" Unknown law id; add it to data/laws.yml or fix the id.")
+
+
+def _category(project: Project, item: Loaded, fld: str, value: str, names: set[str], kind: str, out: Problems) -> None:
+    if value not in names:
+        choices = "、".join(sorted(names))
+        out.error("ref.category", item.file, item.line(fld), fld,
+                  f"“{value}”不是 data/categories.yml 中的{kind}。可选：{choices}。 Unknown {fld}.")
+
+
+def check_refs(project: Project) -> Problems:
+    """Every reference between records resolves, and dates are in order."""
+    out = Problems()
+    cats = project.categories.record if project.categories else None
+    natures = set(cats.nature_names()) if cats else set()
+    sectors = {s.name for s in cats.sectors} if cats else set()
+    channels = {c.name for c in cats.channels} if cats else set()
+    outcomes = {o.name for o in cats.outcomes} if cats else set()
+
+    for law in project.laws.values():
+        sup = law.record.superseded_by
+        if sup and sup not in project.laws:
+            out.error("ref.law", law.file, law.line("superseded_by"), "superseded_by",
+                      f"取代它的条款“{sup}”在 data/laws.yml 中不存在。")
+
+    titles: dict[str, Loaded] = {}
+    for case in project.cases.values():
+        c = case.record
+        if cats:
+            _category(project, case, "nature", c.nature, natures, "投诉性质", out)
+            _category(project, case, "sector", c.sector, sectors, "行业", out)
+            _category(project, case, "channel", c.channel, channels, "投诉渠道", out)
+            _category(project, case, "outcome", c.outcome, outcomes, "处理结果", out)
+        _law_refs(project, case, c.laws, ("laws",), out)
+        for i, rid in enumerate(c.related):
+            if rid == c.id:
+                out.error("ref.case", case.file, case.line("related", i), f"related[{i}]", "案例不能关联自己。请删除这一项。")
+            elif rid not in project.cases:
+                out.error("ref.case", case.file, case.line("related", i), f"related[{i}]",
+                          f"相关案例“{rid}”不存在（data/cases/{rid}.yml）。请改正编号或删除这一项。 Unknown case id.")
+        if c.closed < c.received:
+            out.error("schema.date_order", case.file, case.line("closed"), "closed",
+                      f"办结日期 {c.closed} 早于受理日期 {c.received}。请改正其中一个。 `closed` must not be before `received`.")
+        if c.reviewed < c.received:
+            out.error("schema.date_order", case.file, case.line("reviewed"), "reviewed",
+                      f"审核日期 {c.reviewed} 早于受理日期 {c.received}。请改正。")
+        if c.title in titles:
+            out.error("ref.duplicate_title", case.file, case.line("title"), "title",
+                      f"标题与 {titles[c.title].file} 相同。请让每个案例的标题可区分。 Two cases share this title.")
+        titles.setdefault(c.title, case)
+
+    for event in project.events.values():
+        e = event.record
+        if e.end < e.start:
+            out.error("schema.date_order", event.file, event.line("end"), "end",
+                      f"结束时间 {e.end.isoformat()} 早于开始时间 {e.start.isoformat()}。请改正。 `end` must not be before `start`.")
+        if e.recap is not None and e.status != "held":
+            out.error("schema.recap", event.file, event.line("recap"), "recap",
+                      f"只有已举办（status: held）的活动才能写回顾，当前状态是 {e.status}。请改状态或删去 recap。")
+
+    for std in project.standards.values():
+        s = std.record
+        for i, sector in enumerate(s.sectors):
+            if sector != "全部" and sector not in sectors:
+                out.error("ref.category", std.file, std.line("sectors", i), f"sectors[{i}]",
+                          f"“{sector}”不是 data/categories.yml 中的行业。可写行业名称，或 [全部]。")
+        seen: dict[str, int] = {}
+        for i, clause in enumerate(s.clauses):
+            _law_refs(project, std, clause.laws, ("clauses", i, "laws"), out)
+            if clause.number in seen:
+                out.error("schema.duplicate_id", std.file, std.line("clauses", i, "number"), f"clauses[{i}].number",
+                          f"条款号 {clause.number} 重复（第一次在第 {seen[clause.number]} 行）。请重新编号。")
+            seen.setdefault(clause.number, std.line("clauses", i, "number"))
+        if s.review_by < s.effective:
+            out.error("schema.date_order", std.file, std.line("review_by"), "review_by",
+                      f"复核期限 {s.review_by} 早于施行日期 {s.effective}。请改正。")
+
+    for chapter in project.chapters.values():
+        _law_refs(project, chapter, chapter.record.laws, ("laws",), out)
+
+    if project.site:
+        seen_ids: set[str] = set()
+        for i, ch in enumerate(project.site.record.channels):
+            if ch.id in seen_ids:
+                out.error("schema.duplicate_id", project.site.file, project.site.line("channels", i, "id"),
+                          f"channels[{i}].id", f"渠道编号“{ch.id}”重复。请改成唯一的编号。")
+            seen_ids.add(ch.id)
+    return out

@@ -1,0 +1,226 @@
+"""Read every record of a project into typed models, collecting problems instead of raising.
+
+Reading is separate from writing: `load_project` touches no output, and everything
+downstream (guard, website, PDFs, report) works from the `Project` it returns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from .model import Case, Categories, Chapter, Event, Law, Laws, Site, Standard
+from .model.common import Record, validate_doc
+from .problems import Problems
+from .yamlio import YamlDoc, parse_yaml
+
+T = TypeVar("T", bound=Record)
+FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+@dataclass
+class Loaded(Generic[T]):
+    """A record with where it came from, so later checks can point at lines."""
+
+    record: T
+    file: str  # relative to the project root
+    doc: YamlDoc
+    base: tuple = ()  # path of the record inside the document (laws: ("laws", i))
+    body: str = ""  # Markdown body (chapters only)
+    body_line: int = 1  # line of the body's first line in the file
+
+    def line(self, *path) -> int:
+        return self.doc.line_of(self.base + tuple(path))
+
+    @property
+    def id(self) -> str:
+        return getattr(self.record, "id", "") or Path(self.file).stem
+
+
+@dataclass
+class Project:
+    """Everything the build knows, read once."""
+
+    root: Path
+    problems: Problems = field(default_factory=Problems)
+    site: Loaded[Site] | None = None
+    categories: Loaded[Categories] | None = None
+    laws: dict[str, Loaded[Law]] = field(default_factory=dict)
+    cases: dict[str, Loaded[Case]] = field(default_factory=dict)
+    events: dict[str, Loaded[Event]] = field(default_factory=dict)
+    standards: dict[str, Loaded[Standard]] = field(default_factory=dict)
+    chapters: dict[str, Loaded[Chapter]] = field(default_factory=dict)
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def sorted_chapters(self) -> list[Loaded[Chapter]]:
+        return sorted(self.chapters.values(), key=lambda c: (c.record.order, c.file))
+
+
+def _read_text(project: Project, path: Path) -> str | None:
+    rel = project.rel(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        project.problems.error("schema.file", rel, 1, "", f"无法读取文件：{exc.strerror}。")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        project.problems.error("schema.encoding", rel, line, "",
+                               "文件不是 UTF-8 编码。请在编辑器中以 UTF-8 另存。 Save the file as UTF-8.")
+        return None
+
+
+def _report_yaml(project: Project, rel: str, doc: YamlDoc) -> None:
+    for issue in doc.issues:
+        project.problems.error(issue.rule, rel, issue.line, issue.field, issue.message)
+
+
+def _validate(project: Project, model: type[T], rel: str, doc: YamlDoc, base: tuple = ()) -> T | None:
+    record, found = validate_doc(model, doc, base)
+    for line, fld, rule, message in found:
+        project.problems.error(rule, rel, line, fld, message)
+    return record
+
+
+def load_yaml_file(project: Project, path: Path) -> YamlDoc | None:
+    text = _read_text(project, path)
+    if text is None:
+        return None
+    doc = parse_yaml(text)
+    _report_yaml(project, project.rel(path), doc)
+    if doc.data is None:
+        return None
+    return doc
+
+
+def _load_single(project: Project, path: Path, model: type[T]) -> Loaded[T] | None:
+    rel = project.rel(path)
+    if not path.exists():
+        project.problems.error("schema.file", rel, 1, "", f"缺少文件 {rel}。请从仓库历史中恢复它。 Missing file.")
+        return None
+    doc = load_yaml_file(project, path)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
+        return None
+    record = _validate(project, model, rel, doc)
+    return Loaded(record, rel, doc) if record is not None else None
+
+
+def _load_dir(project: Project, folder: Path, model: type[T], id_pattern: str, example: str) -> dict[str, Loaded[T]]:
+    out: dict[str, Loaded[T]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.iterdir()):
+        rel = project.rel(path)
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yaml":
+            project.problems.error("schema.file", rel, 1, "", f"请把扩展名改为 .yml（{path.stem}.yml）。 Use the .yml extension.")
+            continue
+        if path.suffix != ".yml":
+            continue
+        if not re.fullmatch(id_pattern, path.stem):
+            project.problems.error("schema.id", rel, 1, "id",
+                                   f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
+                                   f" File name must be an id like {example}.yml.")
+        doc = load_yaml_file(project, path)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
+            continue
+        record = _validate(project, model, rel, doc)
+        if record is None:
+            continue
+        if record.id != path.stem:
+            project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
+                                   f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"
+                                   f" The id must equal the file name ({path.stem}).")
+            continue
+        out[record.id] = Loaded(record, rel, doc)
+    return out
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, 1-based line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if FRONT_MATTER_END.match(lines[i]):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return "", text, 1  # opened, never closed
+
+
+def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]:
+    out: dict[str, Loaded[Chapter]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "index.md":
+            continue
+        rel = project.rel(path)
+        text = _read_text(project, path)
+        if text is None:
+            continue
+        front, body, body_line = split_front_matter(text)
+        if front is None:
+            project.problems.error("schema.front_matter", rel, 1, "",
+                                   "章节缺少开头的 front matter（以 --- 开始和结束的 title、order、owner、reviewed 等字段）。"
+                                   "请在文件第一行加上 ---。 The chapter must start with a `---` front matter block.")
+            continue
+        if front == "" and body_line == 1:
+            project.problems.error("schema.front_matter", rel, 1, "",
+                                   "front matter 没有结束：请在字段之后加一行 ---。 Close the front matter with a `---` line.")
+            continue
+        doc = parse_yaml(front, line_offset=1)
+        _report_yaml(project, rel, doc)
+        if doc.issues and any(i.rule == "schema.yaml" for i in doc.issues):
+            continue
+        if not isinstance(doc.data, dict):
+            project.problems.error("schema.front_matter", rel, 2, "", "front matter 应为“字段: 值”的映射。")
+            continue
+        record = _validate(project, Chapter, rel, doc)
+        if record is not None:
+            out[path.stem] = Loaded(record, rel, doc, body=body, body_line=body_line)
+    return out
+
+
+def load_project(root: Path | str) -> Project:
+    """Read data/ and content/handbook/ of the project at `root`."""
+    project = Project(root=Path(root).resolve())
+    data = project.root / "data"
+    project.site = _load_single(project, data / "site.yml", Site)
+    project.categories = _load_single(project, data / "categories.yml", Categories)
+    laws_path = data / "laws.yml"
+    laws_doc = load_yaml_file(project, laws_path) if laws_path.exists() else None
+    if laws_doc is not None and isinstance(laws_doc.data, dict):
+        rel = project.rel(laws_path)
+        items = laws_doc.data.get("laws")
+        if not isinstance(items, list):
+            project.problems.error("schema.type", rel, laws_doc.line_of(("laws",)), "laws", "laws 应为条款列表。")
+        else:
+            for i in range(len(items)):
+                law = _validate(project, Law, rel, laws_doc, ("laws", i))
+                if law is None:
+                    continue
+                if law.id in project.laws:
+                    first = project.laws[law.id].line("id")
+                    project.problems.error("schema.duplicate_id", rel, laws_doc.line_of(("laws", i, "id")), f"laws[{i}].id",
+                                           f"编号“{law.id}”重复（第一次在第 {first} 行）。每条法律条款的编号必须唯一。")
+                    continue
+                project.laws[law.id] = Loaded(law, rel, laws_doc, ("laws", i))
+    elif not laws_path.exists():
+        project.problems.error("schema.file", "data/laws.yml", 1, "", "缺少 data/laws.yml。")
+    project.cases = _load_dir(project, data / "cases", Case, r"\d{4}-\d{3}", "2025-017")
+    project.events = _load_dir(project, data / "events", Event, r"\d{4}-\d{3}", "2026-003")
+    project.standards = _load_dir(project, data / "standards", Standard, r"std-\d{2,}", "std-07")
+    project.chapters = _load_chapters(project, project.root / "content" / "handbook")
+    return project

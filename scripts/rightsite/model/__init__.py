@@ -1,0 +1,20 @@
+"""Typed record models, one module per record kind. No MkDocs or WeasyPrint here."""
+from .case import Case
+from .categories import Categories
+from .chapter import Chapter
+from .event import Event
+from .laws import Law, Laws
+from .site import Site
+from .standard import Standard
+
+KINDS = {
+    "site": Site,
+    "categories": Categories,
+    "laws": Laws,
+    "case": Case,
+    "event": Event,
+    "standard": Standard,
+    "chapter": Chapter,
+}
+
+__all__ = ["Case", "Categories", "Chapter", "Event", "Law", "Laws", "Site", "Standard", "KINDS"]

@@ -1,0 +1,107 @@
+"""A strict YAML reader that keeps every scalar as text and remembers line numbers.
+
+PyYAML's usual loaders turn `no` into False, `12:30` into 750 and `010203` into 66691
+before a model ever sees them. Here the document is composed into nodes, duplicate keys
+are reported, and every scalar stays a string (empty/`~`/`null` become None); the typed
+models decide what each field means. Every value's 1-based line is kept in `lines`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+NULLS = {"", "~", "null", "Null", "NULL"}
+Path = tuple  # ("clauses", 2, "level")
+
+
+@dataclass
+class YamlIssue:
+    line: int
+    field: str
+    message: str
+    rule: str = "schema.yaml"
+
+
+@dataclass
+class YamlDoc:
+    """Plain data (dict/list/str/None) plus the line of every value and key."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    issues: list[YamlIssue] = field(default_factory=list)
+    first_line: int = 1
+
+    def line_of(self, path: Path) -> int:
+        """Line of the value at `path`, else of its nearest known parent."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+def dotted(path: Path) -> str:
+    """("clauses", 2, "level") -> "clauses[2].level" for messages."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int) -> Any:
+    doc.lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in NULLS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, path + (i,), doc, offset) for i, child in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                doc.issues.append(YamlIssue(key_node.start_mark.line + 1 + offset, dotted(path),
+                                            "键必须是简单文字。Keys must be plain words."))
+                continue
+            key = key_node.value
+            if key == "<<":
+                doc.issues.append(YamlIssue(key_node.start_mark.line + 1 + offset, dotted(path),
+                                            "不支持 YAML 合并键 `<<`，请把字段直接写出。Merge keys are not supported; write the fields out."))
+                continue
+            if key in out:
+                first = doc.lines.get(path + (key,), 0)
+                doc.issues.append(YamlIssue(
+                    key_node.start_mark.line + 1 + offset, dotted(path + (key,)),
+                    f"字段 `{key}` 重复出现（第一次在第 {first} 行）。请删除其中一个。"
+                    f" Duplicate key `{key}` (first on line {first}); keep only one.",
+                    rule="schema.duplicate_key"))
+                continue
+            out[key] = _convert(value_node, path + (key,), doc, offset)
+        return out
+    return None
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document strictly. Syntax errors become issues, never exceptions."""
+    doc = YamlDoc(data=None, first_line=1 + line_offset)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = exc.problem or "格式错误"
+        doc.issues.append(YamlIssue(line, "", f"YAML 格式错误：{what}。请检查这一行的缩进、冒号和引号。"
+                                               f" YAML syntax error: {what}; check indentation, colons and quotes.",
+                                    rule="schema.yaml"))
+        return doc
+    except yaml.YAMLError as exc:  # e.g. more than one document
+        doc.issues.append(YamlIssue(1 + line_offset, "", f"YAML 无法读取：{exc}", rule="schema.yaml"))
+        return doc
+    if node is None:
+        doc.data = {}
+        return doc
+    doc.data = _convert(node, (), doc, line_offset)
+    return doc
