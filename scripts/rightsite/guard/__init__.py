@@ -5,11 +5,12 @@ import datetime as dt
 
 from ..load import Project
 from ..problems import Problems
-from .refs import check_refs
+from .refs import check_placeholders, check_refs
 
 
 def run_guard(project: Project, today: dt.date) -> Problems:
     """Every check the guard knows, after loading. Loading problems are in project.problems."""
     out = Problems()
     out.extend(check_refs(project))
+    out.extend(check_placeholders(project))
     return out

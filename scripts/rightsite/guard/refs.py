@@ -98,3 +98,24 @@ def check_refs(project: Project) -> Problems:
                           f"channels[{i}].id", f"渠道编号“{ch.id}”重复。请改成唯一的编号。")
             seen_ids.add(ch.id)
     return out
+
+
+def check_placeholders(project: Project) -> Problems:
+    """Text still reading 【请填写】 (left from `rightsite new`) must not be published."""
+    from ..newrecord import PLACEHOLDER
+
+    out = Problems()
+    for group in (project.cases, project.events, project.standards):
+        for item in group.values():
+            for path, line in item.doc.lines.items():
+                value = item.doc.data
+                try:
+                    for part in path:
+                        value = value[part]
+                except (KeyError, IndexError, TypeError):
+                    continue
+                if isinstance(value, str) and PLACEHOLDER in value:
+                    fld = ".".join(str(p) for p in path)
+                    out.error("schema.placeholder", item.file, line, fld,
+                              f"还有未填写的内容“{PLACEHOLDER}”。请换成实际内容后再发布。 Replace the placeholder before publishing.")
+    return out

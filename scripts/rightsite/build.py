@@ -1,0 +1,97 @@
+"""`rightsite build`: check, then build website and downloads into a fresh folder,
+and only when every step succeeded replace site/ with it (never half-published)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .clock import ENV_TODAY
+
+log = logging.getLogger("rightsite")
+
+
+class _Handler(logging.Handler):
+    """Print MkDocs' and our warnings plainly (no colours, no tracebacks)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            print(f"{record.levelname:<8}{msg}", file=sys.stderr)
+        elif record.name.startswith("rightsite"):
+            print(msg, file=sys.stderr)
+
+
+def _setup_logging() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = _Handler()
+    for name in ("mkdocs", "rightsite"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba  # its own logger prints the dictionary loading to stderr
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False) -> bool:
+    """Build everything into `out_dir` (which must not exist yet). True on success."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ[ENV_TODAY] = today.isoformat()
+    cwd = os.getcwd()
+    os.chdir(root)  # mkdocs.yml paths (theme/, content/) are relative to the project
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(out_dir), strict=True)
+        for name, plugin in config.plugins.items():
+            if name == "rightsite":
+                plugin.config.strict_guard = strict
+        build(config)
+    except MkDocsException as exc:
+        print(f"构建失败 build failed: {exc}", file=sys.stderr)
+        return False
+    except SystemExit as exc:  # mkdocs raises Abort (a SystemExit) for strict-mode warnings
+        print(f"构建失败 build failed: {exc}", file=sys.stderr)
+        return False
+    finally:
+        os.chdir(cwd)
+    return True
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap `new` into `target` with two renames; the old tree is removed afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:
+    _setup_logging()
+    target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+    tmp.rmdir()  # MkDocs creates it
+    ok = False
+    try:
+        ok = build_site(root, today, tmp, strict)
+        if ok:
+            replace_dir(tmp, target)
+            print(f"网站已生成 site built: {target}", file=sys.stderr)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not ok:
+        print(f"{target} 保持不变 left untouched.", file=sys.stderr)
+    return 0 if ok else 1

@@ -1,0 +1,38 @@
+"""`rightsite new case|event|standard`: a new record from a template with the next free id."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+FOLDERS = {"case": "cases", "event": "events", "standard": "standards"}
+PLACEHOLDER = "【请填写】"
+
+
+def next_id(folder: Path, kind: str, today: dt.date) -> str:
+    """Cases and events: YYYY-NNN in this year; standards: std-NN."""
+    names = [p.stem for p in folder.glob("*.yml")] if folder.is_dir() else []
+    if kind == "standard":
+        numbers = [int(m.group(1)) for n in names if (m := re.fullmatch(r"std-(\d+)", n))]
+        return f"std-{max(numbers, default=0) + 1:02d}"
+    numbers = [int(m.group(1)) for n in names if (m := re.fullmatch(rf"{today.year}-(\d{{3}})", n))]
+    return f"{today.year}-{max(numbers, default=0) + 1:03d}"
+
+
+def run_new(root: Path, kind: str, today: dt.date) -> int:
+    folder = root / "data" / FOLDERS[kind]
+    folder.mkdir(parents=True, exist_ok=True)
+    record_id = next_id(folder, kind, today)
+    template = resources.files("rightsite").joinpath(f"templates/new/{kind}.yml").read_text(encoding="utf-8")
+    try:
+        next_year = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        next_year = today.replace(year=today.year + 1, day=28)
+    text = (template.replace("{id}", record_id).replace("{today}", today.isoformat())
+            .replace("{next_year}", next_year.isoformat()))
+    path = folder / f"{record_id}.yml"
+    with path.open("x", encoding="utf-8") as fh:  # never overwrite
+        fh.write(text)
+    print(path.relative_to(root).as_posix())
+    return 0
