@@ -80,6 +80,8 @@ def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int) -> Any:
                     rule="schema.duplicate_key"))
                 continue
             out[key] = _convert(value_node, path + (key,), doc, offset)
+            # a block mapping or list starts on the next line: point at its key instead
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1 + offset
         return out
     return None
 

@@ -49,7 +49,7 @@ def explain(err: dict) -> str:
         return "缺少必填字段。请补上它（字段说明见 data/FIELDS.md）。 Required field is missing; add it."
     if kind == "extra_forbidden":
         return "未知字段。请检查拼写，或删除它（可用字段见 data/FIELDS.md）。 Unknown field; check the spelling or remove it."
-    if kind.startswith("date") and "datetime" not in kind:
+    if kind.startswith("date_"):
         return (f"“{_plain(value)}”不是有效日期。请写成 YYYY-MM-DD，且日期真实存在（例如 2025-02-28）。"
                 f" Not a valid date; write YYYY-MM-DD with a real day.")
     if kind == "timezone_aware":

@@ -1,0 +1,188 @@
+"""End to end: the sample project built into a website, as a reader would see it."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT, TODAY, copy_project, edit
+
+pytestmark = pytest.mark.slow
+
+
+def build(root: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY,
+                           "--site-dir", str(site)], capture_output=True, text=True, cwd=root)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    root = copy_project(tmp_path_factory.mktemp("built"))
+    # one record with markup in its text: it must come out escaped
+    edit(root / "data/cases/2024-002.yml", "价款3299元。", "价款3299元。<script>alert(1)</script> & <b>x</b>。")
+    result = build(root, root / "site")
+    return root, root / "site", result
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_build_succeeds_without_warnings(built):
+    _, site, result = built
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "Traceback" not in result.stderr
+    assert (site / "index.html").exists() and (site / "404.html").exists() and (site / "sitemap.xml").exists()
+
+
+def test_one_page_per_record_with_its_text(built):
+    root, site, _ = built
+    for kind in ("cases", "events", "standards"):
+        for path in (root / "data" / kind).glob("*.yml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            html = page(site, f"{kind}/{path.stem}")
+            assert data["title"] in text_of(html), path
+            if kind == "cases":
+                first_sentence = data["tips"].strip().split("。")[0]
+                assert first_sentence in text_of(html)
+            if kind == "standards":
+                assert data["clauses"][0]["text"].strip()[:20] in text_of(html)
+
+
+def test_case_page_sections_laws_and_related(built):
+    _, site, _ = built
+    html = page(site, "cases/2024-002")
+    for heading in ("案情简介", "调解过程", "处理结果", "法律依据", "消费提示", "相关案例"):
+        assert f">{heading}<" in html
+    assert 'href="../../laws/#cpl-23"' in html and "《消法》第二十三条" in html
+    assert 'href="../2025-001/"' in html
+    assert "3,299.00 元" in html
+
+
+def test_record_text_is_escaped(built):
+    _, site, _ = built
+    html = page(site, "cases/2024-002")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html
+
+
+def test_edit_links_point_at_yaml(built):
+    _, site, _ = built
+    assert "-/edit/main/data/cases/2024-002.yml" in page(site, "cases/2024-002")
+    assert "-/edit/main/content/handbook/prepaid-cards.md" in page(site, "handbook/prepaid-cards")
+
+
+def test_home_has_channels_events_cases_rights(built):
+    _, site, _ = built
+    home = text_of((site / "index.html").read_text(encoding="utf-8"))
+    assert "400-820-6315" in home and "12315" in home
+    assert "近期活动" in home and "最新案例" in home and "消费者的九项权利" in home
+    assert "公平交易权" in home
+
+
+def test_events_split_by_time_and_cancelled_marked(built):
+    _, site, _ = built
+    html = page(site, "events")
+    upcoming, past = html.split('id="upcoming"', 1)[1].split('id="past"', 1)
+    assert "2027年3月15日" in upcoming  # planned 3·15 2027
+    assert "已取消" in past
+    held = yaml.safe_load((ROOT / "data/events/2025-003.yml").read_text(encoding="utf-8"))
+    assert held["title"] in text_of(past) and held["title"] not in text_of(upcoming)
+    recap = page(site, "events/2025-003")
+    assert "活动回顾" in recap and f"{held['recap']['attendance']} 人" in recap
+
+
+def test_case_library_browsable_without_js(built):
+    _, site, _ = built
+    for facet in ("nature", "sector", "year", "outcome"):
+        html = page(site, f"cases/by-{facet}")
+        assert html.count('href="../2') >= 30, facet
+    assert 'id="prepaid"' in page(site, "cases/by-nature")
+
+
+def test_laws_page_anchors(built):
+    root, site, _ = built
+    html = page(site, "laws")
+    laws = yaml.safe_load((root / "data/laws.yml").read_text(encoding="utf-8"))["laws"]
+    for law in laws:
+        assert f'id="{law["id"]}"' in html
+
+
+def test_handbook_chapters_show_review_date(built):
+    _, site, _ = built
+    html = page(site, "handbook/prepaid-cards")
+    assert "最近审核：2026年6月18日" in html
+    assert "本章法律依据" in html
+
+
+def test_nav_is_small(built):
+    """Case and event pages are not in the sidebar (each page would carry the whole nav)."""
+    _, site, _ = built
+    html = page(site, "cases/2024-002")
+    assert html.count('href="../2') < 5
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        rel = dict(attrs).get("rel") or ""
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "data-src", "poster") and value:
+                # <link rel="canonical"> names the page's own public address; nothing is loaded
+                kind = "a" if tag == "link" and rel in ("canonical", "alternate") else tag
+                self.refs.append((kind, name, value))
+
+
+def test_no_external_resources(built):
+    """Nothing a page loads comes from another host; links out go only to known hosts."""
+    root, site, _ = built
+    allowed_links = {"rights.chengjianghui.example", "git.chengjianghui.example",
+                     "www.chengjianghui.example", "www.12315.cn"}
+    for html_path in site.rglob("*.html"):
+        parser = _Refs()
+        parser.feed(html_path.read_text(encoding="utf-8"))
+        for tag, attr, value in parser.refs:
+            url = urlparse(value)
+            if url.scheme in ("", "tel", "mailto") or not url.netloc:
+                continue
+            assert tag == "a" and attr == "href", f"{html_path}: {tag} {attr}={value} loads from another host"
+            assert url.netloc in allowed_links, f"{html_path}: link to unknown host {value}"
+    for css in site.rglob("*.css"):
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            assert not re.match(r"(https?:)?//", ref), f"{css}: {ref}"
+    for js in site.rglob("*.js"):
+        text = js.read_text(encoding="utf-8", errors="replace")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
+
+
+def test_broken_case_fails_and_leaves_site_untouched(tmp_path):
+    root = copy_project(tmp_path / "p")
+    site = root / "site"
+    assert build(root, site).returncode == 0
+    before = (site / "index.html").read_bytes()
+    edit(root / "data/cases/2024-002.yml", "closed: 2024-03-19", "closed: 2024-02-30")
+    result = build(root, site)
+    assert result.returncode == 1
+    assert "data/cases/2024-002.yml:5: 错误 error [schema.date] closed:" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert (site / "index.html").read_bytes() == before
+    assert not list(root.glob(".site.build-*"))
+    # `mkdocs build` on its own refuses the same problem with the same message
+    mk = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-d", str(tmp_path / "mk")],
+                        capture_output=True, text=True, cwd=root)
+    assert mk.returncode == 1
+    assert "data/cases/2024-002.yml:5: 错误 error [schema.date] closed:" in mk.stderr + mk.stdout
