@@ -1,0 +1,1 @@
+"""The MkDocs side: plugin, generated pages, feeds. The only package that imports MkDocs."""

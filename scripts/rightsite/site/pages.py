@@ -1,0 +1,189 @@
+"""The website's generated pages as Markdown, from a loaded project. No MkDocs imports.
+
+Each page is (src_uri, markdown, edit_path): src_uri as MkDocs sees it under content/,
+edit_path the file an editor changes (a YAML record, or a hand-written intro).
+Templates live in theme/pages/*.md.j2 and get HTML-escaped values by default.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..clock import start_of_day
+from ..load import Project
+from .markup import inline, money, paragraphs
+
+NINE_RIGHTS = [
+    ("安全权", "cpl-7"), ("知情权", "cpl-8"), ("自主选择权", "cpl-9"),
+    ("公平交易权", "cpl-10"), ("依法求偿权", "cpl-11"), ("结社权", "cpl-12"),
+    ("获得知识权", "cpl-13"), ("受尊重权与个人信息保护", "cpl-14"), ("监督权", "cpl-15"),
+]
+SECTION_INTROS = {"cases/index.md", "events/index.md", "standards/index.md", "handbook/index.md"}
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str
+    markdown: str
+    edit_path: str | None
+
+
+def make_env(theme_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme_dir / "pages")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(inline=inline, paras=paragraphs, money=money)
+    env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
+    env.filters["datetime"] = lambda t: f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
+    env.filters["time"] = lambda t: f"{t:%H:%M}"
+    return env
+
+
+class SiteContent:
+    """Builds every generated page of the site for one project and one `today`."""
+
+    def __init__(self, project: Project, today: dt.date, theme_dir: Path):
+        self.p = project
+        self.today = today
+        self.now = start_of_day(today)
+        self.env = make_env(theme_dir)
+        self.cats = project.categories.record if project.categories else None
+        self.site = project.site.record if project.site else None
+
+    # ---- shared context -------------------------------------------------
+    def slugs(self) -> dict[str, dict[str, str]]:
+        if not self.cats:
+            return {}
+        return {
+            "nature": {n.name: n.slug for n in self.cats.natures},
+            "sector": {s.name: s.slug for s in self.cats.sectors},
+            "outcome": {o.name: o.slug for o in self.cats.outcomes},
+        }
+
+    def cases_sorted(self) -> list:
+        return sorted((c.record for c in self.p.cases.values()), key=lambda c: (c.received, c.id), reverse=True)
+
+    def events_split(self) -> tuple[list, list]:
+        events = [e.record for e in self.p.events.values()]
+        upcoming = sorted((e for e in events if e.end >= self.now and e.status != "held"), key=lambda e: e.start)
+        past = sorted((e for e in events if e not in upcoming), key=lambda e: e.start, reverse=True)
+        return upcoming, past
+
+    def base(self, **extra) -> dict:
+        ctx = dict(site=self.site, laws={k: v.record for k, v in self.p.laws.items()},
+                   cases={k: v.record for k, v in self.p.cases.items()}, today=self.today, now=self.now)
+        ctx.update(extra)
+        return ctx
+
+    def render(self, template: str, **ctx) -> str:
+        return self.env.get_template(template).render(**self.base(**ctx))
+
+    # ---- pages -------------------------------------------------------------
+    def pages(self, intros: dict[str, str] | None = None) -> list[GeneratedPage]:
+        """All generated pages. `intros` maps a section index src_uri to hand-written Markdown."""
+        intros = intros or {}
+        out: list[GeneratedPage] = []
+        upcoming, past = self.events_split()
+        cases = self.cases_sorted()
+        chapters = [c for c in self.p.sorted_chapters()]
+
+        def section(uri: str, template: str, **ctx) -> None:
+            intro = intros.get(uri)
+            md = self.render(template, intro=intro, **ctx)
+            out.append(GeneratedPage(uri, md, f"content/{uri}" if intro is not None else None))
+
+        out.append(GeneratedPage("index.md", self.render(
+            "home.md.j2", upcoming=upcoming[:4], latest=cases[:5], rights=NINE_RIGHTS,
+            chapters=chapters), "data/site.yml"))
+        section("handbook/index.md", "handbook_index.md.j2", chapters=chapters)
+        section("cases/index.md", "cases_index.md.j2", cases=cases, facets=self.facets(cases), slugs=self.slugs())
+        for facet in self.facets(cases):
+            out.append(GeneratedPage(f"cases/by-{facet['key']}.md",
+                                     self.render("cases_facet.md.j2", facet=facet), "data/categories.yml"))
+        for loaded in self.p.cases.values():
+            out.append(GeneratedPage(f"cases/{loaded.id}.md",
+                                     self.render("case.md.j2", case=loaded.record, slugs=self.slugs()), loaded.file))
+        section("events/index.md", "events_index.md.j2", upcoming=upcoming, past=past)
+        for loaded in self.p.events.values():
+            out.append(GeneratedPage(f"events/{loaded.id}.md", self.render(
+                "event.md.j2", event=loaded.record, upcoming=loaded.record in upcoming), loaded.file))
+        standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
+        section("standards/index.md", "standards_index.md.j2", standards=standards)
+        for loaded in self.p.standards.values():
+            out.append(GeneratedPage(f"standards/{loaded.id}.md",
+                                     self.render("standard.md.j2", std=loaded.record), loaded.file))
+        out.append(GeneratedPage("laws.md", self.render("laws.md.j2", groups=self.law_groups(),
+                                                        cited_by=self.cited_by()), "data/laws.yml"))
+        out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
+        return out
+
+    def chapter_markdown(self, chapter, markdown: str) -> str:
+        """A chapter as published: its review date on top, its laws and owner at the end."""
+        rec = chapter.record
+        reviewed = f"{rec.reviewed.year}年{rec.reviewed.month}月{rec.reviewed.day}日"
+        head = f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
+        lines = ["", "", "---", ""]
+        if rec.laws:
+            lines += ["**本章法律依据**", ""]
+            for law_id in rec.laws:
+                law = self.p.laws.get(law_id)
+                label = law.record.label if law else law_id
+                summary = inline(law.record.summary) if law else ""
+                lines.append(f"- [{label}](../laws.md#{law_id})：{summary}")
+            lines.append("")
+        lines.append(f'<p class="rs-reviewed">最近审核：{reviewed} · 负责：{inline(rec.owner)}</p>')
+        return head + markdown + "\n".join(lines) + "\n"
+
+    def facets(self, cases: list) -> list[dict]:
+        """Grouped lists of cases by nature, sector, year and outcome (work without JavaScript)."""
+        if not self.cats:
+            return []
+        specs = [
+            ("nature", "按投诉性质", [n.name for n in self.cats.natures], lambda c: c.nature),
+            ("sector", "按行业", [s.name for s in self.cats.sectors], lambda c: c.sector),
+            ("year", "按年份", sorted({str(c.received.year) for c in cases}, reverse=True), lambda c: str(c.received.year)),
+            ("outcome", "按处理结果", [o.name for o in self.cats.outcomes], lambda c: c.outcome),
+        ]
+        slugs = self.slugs()
+        facets = []
+        for key, label, order, keyfn in specs:
+            groups = defaultdict(list)
+            for c in cases:
+                groups[keyfn(c)].append(c)
+            facets.append({
+                "key": key, "label": label,
+                "groups": [{"name": name, "anchor": slugs.get(key, {}).get(name, name), "cases": groups[name]}
+                           for name in order if groups.get(name)],
+            })
+        return facets
+
+    def law_groups(self) -> list[dict]:
+        groups: dict[str, list] = {}
+        for loaded in self.p.laws.values():
+            groups.setdefault(loaded.record.law, []).append(loaded.record)
+        return [{"law": law, "short": items[0].short, "articles": items} for law, items in groups.items()]
+
+    def cited_by(self) -> dict[str, list[tuple[str, str]]]:
+        """law id -> [(label, link from laws.md)] of every record that cites it."""
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for ch in self.p.sorted_chapters():
+            for law in ch.record.laws:
+                out[law].append((f"手册：{ch.record.title}", f"handbook/{Path(ch.file).stem}.md"))
+        for c in self.cases_sorted():
+            for law in c.laws:
+                out[law].append((f"案例：{c.title}", f"cases/{c.id}.md"))
+        for s in self.p.standards.values():
+            laws = {law for cl in s.record.clauses for law in cl.laws}
+            for law in sorted(laws):
+                out[law].append((f"标准：{s.record.title}", f"standards/{s.id}.md"))
+        return out
+

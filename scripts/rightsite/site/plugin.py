@@ -1,0 +1,116 @@
+"""The MkDocs plugin: thin event handlers routing to the data layer and page builders.
+
+on_config  loads and checks the project (errors stop `mkdocs build` with the same
+           messages as `rightsite check`), and sets nav, site_url and edit links from data
+on_files   adds the generated pages as virtual files (nothing is written into content/)
+on_page_markdown  decorates handbook chapters (review date, laws cited)
+on_page_context   points each generated page's edit link at its YAML file
+on_serve   watches data/ so `make serve` reloads on record edits
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from ..check import check_project
+from ..clock import resolve_today
+from .pages import SECTION_INTROS, SiteContent
+
+log = logging.getLogger("mkdocs.plugins.rightsite")
+
+
+class RightsiteConfig(Config):
+    root = c.Optional(c.Type(str))
+    theme_dir = c.Type(str, default="theme")
+    strict_guard = c.Type(bool, default=False)  # warnings of the guard fail the build too
+
+
+class RightsitePlugin(BasePlugin[RightsiteConfig]):
+    """Generates the data-driven pages of the rights website."""
+
+    def __init__(self):
+        self.project = None
+        self.content: SiteContent | None = None
+        self.edit_paths: dict[str, str] = {}
+        self.root: Path | None = None
+
+    # -- config ---------------------------------------------------------------
+    def on_config(self, config):
+        self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        today = resolve_today()
+        project, problems = check_project(self.root, today)
+        for problem in problems.sorted():
+            (log.error if problem.level == "error" else log.warning)(problem.text())
+        if problems.failed(self.config.strict_guard):
+            c_ = problems.counts()
+            raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
+                              f" Fix the problems above and build again.")
+        self.project = project
+        self.content = SiteContent(project, today, self.root / self.config.theme_dir)
+        site = project.site.record
+        config.site_url = site.base_url
+        if site.repo_url:
+            config.repo_url = site.repo_url
+            config.edit_uri = (site.edit_uri or "") + "content/"
+        config.nav = self._nav()
+        return config
+
+    def _nav(self) -> list:
+        chapters = [{ch.record.title: f"handbook/{Path(ch.file).name}"} for ch in self.project.sorted_chapters()]
+        nav = [
+            {"首页": "index.md"},
+            {"维权手册": ["handbook/index.md", *chapters]},
+            {"典型案例": "cases/index.md"},
+            {"宣传活动": "events/index.md"},
+            {"服务标准": "standards/index.md"},
+        ]
+        nav += [{"法律依据": "laws.md"}, {"投诉渠道": "channels.md"}]
+        return nav
+
+    # -- files ----------------------------------------------------------------
+    @event_priority(50)
+    def on_files(self, files: Files, config) -> Files:
+        intros: dict[str, str] = {}
+        for uri in SECTION_INTROS:
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                intros[uri] = Path(existing.abs_src_path).read_text(encoding="utf-8")
+                files.remove(existing)
+        self.edit_paths = {}
+        for page in self.content.pages(intros):
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名。请删除或改名该文件。")
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            if page.edit_path:
+                self.edit_paths[page.src_uri] = page.edit_path
+        return files
+
+    # -- pages ----------------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        uri = page.file.src_uri
+        if uri.startswith("handbook/") and uri != "handbook/index.md":
+            chapter = self.project.chapters.get(Path(uri).stem)
+            if chapter is not None:
+                return self.content.chapter_markdown(chapter, markdown)
+        return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        path = self.edit_paths.get(page.file.src_uri)
+        if path and config.repo_url:
+            base = config.repo_url.rstrip("/") + "/" + (self.project.site.record.edit_uri or "")
+            page.edit_url = base + path
+        elif page.file.generated_by and not path:
+            page.edit_url = None
+        return context
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.root / "data"))
+        server.watch(str(self.root / self.config.theme_dir))
+        return server
