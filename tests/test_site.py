@@ -26,6 +26,11 @@ def built(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     root = copy_project(tmp_path_factory.mktemp("built"))
     # one record with markup in its text: it must come out escaped
     edit(root / "data/cases/2024-002.yml", "价款3299元。", "价款3299元。<script>alert(1)</script> & <b>x</b>。")
+    # a chapter and a standard past their review dates; a planned event whose time has passed
+    edit(root / "content/handbook/food-safety.md", "reviewed: 2026-03-06", "reviewed: 2025-03-10")
+    edit(root / "data/standards/std-01.yml", "review_by: 2027-06-30", "review_by: 2026-10-31")
+    edit(root / "data/events/2026-008.yml", "start: 2026-12-19", "start: 2026-11-14")
+    edit(root / "data/events/2026-008.yml", "end: 2026-12-19", "end: 2026-11-14")
     result = build(root, root / "site")
     return root, root / "site", result
 
@@ -42,6 +47,8 @@ def test_build_succeeds_without_warnings(built):
     _, site, result = built
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr and "Traceback" not in result.stderr
+    # guard warnings are shown, but do not stop a non-strict build
+    assert "[stale.chapter]" in result.stderr and "[stale.event]" in result.stderr
     assert (site / "index.html").exists() and (site / "404.html").exists() and (site / "sitemap.xml").exists()
 
 
@@ -186,3 +193,22 @@ def test_broken_case_fails_and_leaves_site_untouched(tmp_path):
                         capture_output=True, text=True, cwd=root)
     assert mk.returncode == 1
     assert "data/cases/2024-002.yml:5: 错误 error [schema.date] closed:" in mk.stderr + mk.stdout
+
+
+def test_pages_past_review_show_a_notice(built):
+    _, site, _ = built
+    html = page(site, "handbook/food-safety")
+    assert "本页内容正在复核" in html and "最后审核于 2025年3月10日" in html
+    assert "本页内容正在复核" in page(site, "standards/std-01")
+    assert "本页内容正在复核" not in page(site, "handbook/prepaid-cards")
+    assert "最近审核：2026年6月18日" in page(site, "handbook/prepaid-cards")
+
+
+def test_past_event_never_upcoming(built):
+    root, site, _ = built
+    title = yaml.safe_load((root / "data/events/2026-008.yml").read_text(encoding="utf-8"))["title"]
+    html = page(site, "events")
+    upcoming = html.split('id="upcoming"', 1)[1].split('id="past"', 1)[0]
+    assert title not in text_of(upcoming)
+    assert title not in text_of((site / "index.html").read_text(encoding="utf-8"))
+    assert "活动时间已过" in page(site, "events/2026-008")

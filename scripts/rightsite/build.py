@@ -22,7 +22,7 @@ class _Handler(logging.Handler):
         msg = record.getMessage()
         if record.levelno >= logging.WARNING:
             print(f"{record.levelname:<8}{msg}", file=sys.stderr)
-        elif record.name.startswith("rightsite"):
+        elif record.name.startswith(("rightsite", "mkdocs.plugins.rightsite")):
             print(msg, file=sys.stderr)
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from ..load import Project
 from ..problems import Problems
 from .refs import check_placeholders, check_refs
+from .links import check_links
+from .stale import find_stale
 
 
 def run_guard(project: Project, today: dt.date) -> Problems:
@@ -13,4 +15,6 @@ def run_guard(project: Project, today: dt.date) -> Problems:
     out = Problems()
     out.extend(check_refs(project))
     out.extend(check_placeholders(project))
+    out.extend(check_links(project))
+    out.extend(find_stale(project, today))
     return out

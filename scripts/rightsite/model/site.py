@@ -31,6 +31,15 @@ class Channel(Record):
     verified: Date = Field(title="最近核实日期", description="最近一次有人确认该渠道可用的日期")
 
 
+class ReviewPolicy(Record):
+    """How often things must be looked at again (the guard's staleness rules)."""
+
+    chapter_months: int = Field(12, ge=1, title="手册章节复核周期（月）")
+    case_years: int = Field(3, ge=1, title="案例复核周期（年）")
+    channel_months: int = Field(6, ge=1, title="投诉渠道核实周期（月）")
+    recap_days: int = Field(14, ge=1, title="活动结束后多少天内须填写回顾")
+
+
 class Site(Record):
     mall: Mall
     group: Group
@@ -38,3 +47,4 @@ class Site(Record):
     repo_url: OptText = Field(None, title="代码仓库地址")
     edit_uri: OptText = Field(None, title="编辑链接路径")
     channels: list[Channel] = Field(min_length=1, title="投诉渠道")
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy, title="复核周期")

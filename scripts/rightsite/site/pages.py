@@ -32,6 +32,13 @@ class GeneratedPage:
     edit_path: str | None
 
 
+def review_notice(last: dt.date | None) -> str:
+    """The visible notice on a page past its review date."""
+    when = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
+    return (f'<div class="rs-stale" role="note" markdown>\n**本页内容正在复核**，最后审核于 {when}。'
+            f"如内容与现行规定不一致，以现行法律法规为准；有疑问请咨询服务台。\n</div>\n\n")
+
+
 def make_env(theme_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme_dir / "pages")),
@@ -58,6 +65,9 @@ class SiteContent:
         self.env = make_env(theme_dir)
         self.cats = project.categories.record if project.categories else None
         self.site = project.site.record if project.site else None
+        from ..guard.stale import overdue_pages
+
+        self.overdue = overdue_pages(project, today)
 
     # ---- shared context -------------------------------------------------
     def slugs(self) -> dict[str, dict[str, str]]:
@@ -119,8 +129,9 @@ class SiteContent:
         standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
         section("standards/index.md", "standards_index.md.j2", standards=standards)
         for loaded in self.p.standards.values():
+            notice = review_notice(self.overdue[f"standards/{loaded.id}.md"]) if f"standards/{loaded.id}.md" in self.overdue else ""
             out.append(GeneratedPage(f"standards/{loaded.id}.md",
-                                     self.render("standard.md.j2", std=loaded.record), loaded.file))
+                                     self.render("standard.md.j2", std=loaded.record, notice=notice), loaded.file))
         out.append(GeneratedPage("laws.md", self.render("laws.md.j2", groups=self.law_groups(),
                                                         cited_by=self.cited_by()), "data/laws.yml"))
         out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
@@ -131,6 +142,9 @@ class SiteContent:
         rec = chapter.record
         reviewed = f"{rec.reviewed.year}年{rec.reviewed.month}月{rec.reviewed.day}日"
         head = f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
+        uri = f"handbook/{Path(chapter.file).name}"
+        if uri in self.overdue:
+            head += review_notice(self.overdue[uri])
         lines = ["", "", "---", ""]
         if rec.laws:
             lines += ["**本章法律依据**", ""]

@@ -47,7 +47,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         today = resolve_today()
         project, problems = check_project(self.root, today)
         for problem in problems.sorted():
-            (log.error if problem.level == "error" else log.warning)(problem.text())
+            # guard warnings (stale content) must not abort MkDocs' own strict mode: log them as info
+            (log.error if problem.level == "error" else log.info)(problem.text())
         if problems.failed(self.config.strict_guard):
             c_ = problems.counts()
             raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"

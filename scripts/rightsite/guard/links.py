@@ -1,0 +1,139 @@
+"""Integrity of hand-written Markdown: links and anchors resolve, images exist, are light
+and have alt text, nothing is loaded from another host (rules `link.*`, `ref.duplicate_title`)."""
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..load import Project
+from ..problems import Problems
+
+MAX_IMAGE_BYTES = 300 * 1024
+LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+HTML_REF = re.compile(r"<(img|a)\b[^>]*?\b(src|href)=[\"']([^\"']+)[\"'][^>]*>", re.I)
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\})?\s*#*\s*$")
+
+
+def known_pages(project: Project) -> set[str]:
+    """src_uri of every page the site will have (hand-written and generated)."""
+    pages = {"index.md", "laws.md", "channels.md", "handbook/index.md", "cases/index.md",
+             "events/index.md", "standards/index.md", "reports/index.md"}
+    pages |= {f"cases/by-{f}.md" for f in ("nature", "sector", "year", "outcome")}
+    pages |= {f"handbook/{Path(c.file).name}" for c in project.chapters.values()}
+    pages |= {f"cases/{i}.md" for i in project.cases}
+    pages |= {f"events/{i}.md" for i in project.events}
+    pages |= {f"standards/{i}.md" for i in project.standards}
+    content = project.root / "content"
+    if content.is_dir():
+        pages |= {p.relative_to(content).as_posix() for p in content.rglob("*.md")}
+    return pages
+
+
+@lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    from pymdownx.slugs import slugify
+
+    return slugify(case="lower")(text, "-")
+
+
+def heading_ids(markdown: str) -> set[str]:
+    """Anchors of a chapter's headings, as the site's toc extension makes them."""
+    ids = set()
+    for line in markdown.splitlines():
+        m = HEADING.match(line)
+        if m:
+            ids.add(m.group(3) or _slug(re.sub(r"[*`_]", "", m.group(2))))
+    return ids
+
+
+def _target_uri(base_uri: str, path: str) -> str:
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base_uri), unquote(path)))
+    if joined.endswith("/") or path.endswith("/"):
+        joined = joined.rstrip("/") + ".md"
+    if joined.endswith("/index.md") and joined not in ("index.md",):
+        return joined
+    return joined
+
+
+def check_links(project: Project) -> Problems:
+    out = Problems()
+    pages = known_pages(project)
+    chapter_ids = {f"handbook/{Path(c.file).name}": heading_ids(c.body) for c in project.chapters.values()}
+    for chapter in project.chapters.values():
+        uri = f"handbook/{Path(chapter.file).name}"
+        for offset, line in enumerate(chapter.body.split("\n")):
+            lineno = chapter.body_line + offset
+            refs = [(m.group(1) == "!", m.group(2), m.group(3)) for m in LINK.finditer(line)]
+            refs += [(m.group(1).lower() == "img", "", m.group(3)) for m in HTML_REF.finditer(line)]
+            for is_image, alt, target in refs:
+                _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids)
+    _duplicate_titles(project, out)
+    return out
+
+
+def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids) -> None:
+    owner = chapter.record.owner
+    url = urlparse(target)
+    if url.scheme in ("mailto", "tel"):
+        return
+    if url.scheme or target.startswith("//"):
+        if is_image or url.scheme not in ("http", "https"):
+            out.error("link.external", chapter.file, lineno, "body",
+                      f"引用了外部资源 {target[:60]}：网站和印刷品只能使用仓库内的文件（图片请放进 content/ 并用相对路径）。"
+                      " External resources are not allowed; put the file in the repository.", owner)
+        return
+    if is_image:
+        path = (project.root / "content" / posixpath.dirname(uri) / unquote(url.path)).resolve()
+        if not path.is_file():
+            out.error("link.image_missing", chapter.file, lineno, "body",
+                      f"图片 {target} 不存在。请检查文件名和路径（相对于本章节所在文件夹）。 Image not found.", owner)
+        elif path.stat().st_size > MAX_IMAGE_BYTES:
+            kb = path.stat().st_size // 1024
+            out.error("link.image_heavy", chapter.file, lineno, "body",
+                      f"图片 {target} 有 {kb} KB，超过 300 KB（消费者多用手机流量）。请压缩或缩小后再用。 Image over 300 KB.", owner)
+        if not alt.strip():
+            out.warning("link.image_alt", chapter.file, lineno, "body",
+                        f"图片 {target} 没有替代文字。请写成 ![图片内容的简短说明]({target})，方便读屏软件。 Add alt text.", owner)
+        return
+    if not url.path:  # same-page anchor
+        ids = chapter_ids.get(uri, set())
+        if url.fragment and url.fragment not in ids:
+            out.error("link.anchor", chapter.file, lineno, "body",
+                      f"本页没有锚点 #{url.fragment}。请检查标题或改正链接。 Anchor not found on this page.", owner)
+        return
+    target_uri = _target_uri(uri, url.path)
+    if not target_uri.endswith(".md"):
+        path = (project.root / "content" / target_uri)
+        if not path.is_file():
+            out.error("link.missing", chapter.file, lineno, "body",
+                      f"链接的文件 {target} 不存在。 Linked file not found.", owner)
+        return
+    if target_uri not in pages:
+        out.error("link.missing", chapter.file, lineno, "body",
+                  f"链接的页面 {target} 不存在。请改正路径（手册章节写 文件名.md，案例写 ../cases/编号.md）。 Page not found.", owner)
+        return
+    if url.fragment:
+        if target_uri == "laws.md" and url.fragment not in project.laws:
+            out.error("link.anchor", chapter.file, lineno, "body",
+                      f"法律依据页没有 #{url.fragment}：data/laws.yml 中没有这个编号。 Unknown law anchor.", owner)
+        elif target_uri in chapter_ids and url.fragment not in chapter_ids[target_uri]:
+            out.error("link.anchor", chapter.file, lineno, "body",
+                      f"{target_uri} 中没有标题锚点 #{url.fragment}。请检查目标章节的标题。 Anchor not found.", owner)
+
+
+def _duplicate_titles(project: Project, out: Problems) -> None:
+    groups = [
+        ("手册章节", [(c.record.title, c, "title") for c in project.sorted_chapters()]),
+        ("活动", [(e.record.title, e, "title") for e in project.events.values()]),
+        ("服务标准", [(s.record.title, s, "title") for s in project.standards.values()]),
+    ]
+    for label, items in groups:
+        seen: dict[str, object] = {}
+        for title, item, fld in items:
+            if title in seen:
+                out.error("ref.duplicate_title", item.file, item.line(fld), fld,
+                          f"与 {seen[title].file} 的{label}标题相同。请改成可区分的标题。 Two records share this title.")
+            seen.setdefault(title, item)

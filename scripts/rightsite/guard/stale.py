@@ -1,0 +1,176 @@
+"""Staleness: content past its review date, events whose status lags behind time,
+repealed laws still cited, channels not verified lately (rules `stale.*`, warnings).
+
+`rightsite stale` prints them grouped by owner, who must act.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+from ..clock import start_of_day
+from ..gitdates import git_dates
+from ..load import Loaded, Project
+from ..problems import Problem, Problems
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def chapter_review(project: Project, chapter: Loaded, today: dt.date) -> tuple[dt.date | None, dt.date | None, str]:
+    """(last review, review due, where the review date came from) of a chapter."""
+    rec = chapter.record
+    policy = project.site.record.review if project.site else None
+    months = rec.review_months or (policy.chapter_months if policy else 12)
+    if rec.reviewed:
+        return rec.reviewed, add_months(rec.reviewed, months), "reviewed"
+    git = git_dates(project.root)
+    last = git.date(chapter.file) if git.known else None
+    return last, (add_months(last, months) if last else None), ("git" if last else git.reason or "未提交")
+
+
+def overdue_pages(project: Project, today: dt.date) -> dict[str, dt.date | None]:
+    """src_uri of every chapter or standard past its review date -> its last review date."""
+    out: dict[str, dt.date | None] = {}
+    for slug, ch in project.chapters.items():
+        last, due, _ = chapter_review(project, ch, today)
+        if due and due < today:
+            out[f"handbook/{Path(ch.file).name}"] = last
+    for sid, std in project.standards.items():
+        if std.record.review_by < today:
+            history = [h.date for h in std.record.history]
+            out[f"standards/{sid}.md"] = max(history) if history else std.record.effective
+    return out
+
+
+def find_stale(project: Project, today: dt.date) -> Problems:
+    """Every staleness warning of the project as of `today`."""
+    out = Problems()
+    site = project.site.record if project.site else None
+    group_owner = site.group.owner if site else ""
+    policy = site.review if site else None
+    now = start_of_day(today)
+
+    for ch in project.sorted_chapters():
+        last, due, source = chapter_review(project, ch, today)
+        rec = ch.record
+        if last is None:
+            out.warning("stale.unknown", ch.file, 1, "reviewed",
+                        f"无法确定最近审核日期：front matter 没有 reviewed，且{source}。请在 front matter 中写上 reviewed: YYYY-MM-DD。"
+                        " No review date and no git date; add `reviewed`.", rec.owner)
+        elif due < today:
+            what = "最近审核" if source == "reviewed" else "最近一次提交（无 reviewed，按 git 提交日期）"
+            out.warning("stale.chapter", ch.file, ch.line("reviewed") if rec.reviewed else 1, "reviewed",
+                        f"手册章节已过复核期限：{what} {last}，应于 {due} 前复核（自 {due} 起逾期）。请复核内容后更新 reviewed。"
+                        f" Past its review date since {due}; review it and update `reviewed`.", rec.owner)
+
+    for std in project.standards.values():
+        s = std.record
+        if s.review_by < today:
+            out.warning("stale.standard", std.file, std.line("review_by"), "review_by",
+                        f"服务标准已过复核期限 {s.review_by}（自 {s.review_by} 起逾期）。请复核后更新 review_by 并记入 history。"
+                        f" Past its review date since {s.review_by}.", s.owner)
+
+    recap_days = policy.recap_days if policy else 14
+    for ev in project.events.values():
+        e = ev.record
+        if e.status in ("planned", "postponed") and e.end < now:
+            out.warning("stale.event", ev.file, ev.line("status"), "status",
+                        f"活动已于 {e.end.date()} 结束，状态仍是 {e.status}（自 {e.end.date()} 起）。请改为 held 并填写回顾，或改为 cancelled。"
+                        " The event is over; set status to held (with a recap) or cancelled.", e.owner)
+        due = e.end.date() + dt.timedelta(days=recap_days)
+        if e.status == "held" and e.recap is None and due < today:
+            out.warning("stale.recap", ev.file, ev.line("status"), "recap",
+                        f"活动已举办，结束 {recap_days} 天后仍没有回顾（自 {due} 起）。请填写 recap：参加人数、发放资料、总结。"
+                        f" Held {recap_days}+ days ago without a recap; add one.", e.owner)
+
+    retired = {lid: law.record for lid, law in project.laws.items()
+               if (law.record.repealed and law.record.repealed <= today) or law.record.superseded_by}
+    if retired:
+        for item, path, law_id, owner in _citations(project, group_owner):
+            if law_id in retired:
+                law = retired[law_id]
+                since = law.repealed or "（日期未填）"
+                repl = project.laws.get(law.superseded_by) if law.superseded_by else None
+                instead = f"，由 {repl.record.label}（{law.superseded_by}）取代" if repl else ""
+                out.warning("stale.law", item.file, item.line(*path), ".".join(map(str, path)),
+                            f"引用的 {law.label}（{law_id}）已废止或被取代（自 {since} 起）{instead}。请改为引用现行条款。"
+                            f" Cites a repealed/superseded article; cite the one in force.", owner)
+
+    if site:
+        for i, ch in enumerate(site.channels):
+            due = add_months(ch.verified, policy.channel_months)
+            if due < today:
+                out.warning("stale.channel", project.site.file, project.site.line("channels", i, "verified"),
+                            f"channels[{i}].verified",
+                            f"投诉渠道“{ch.name}”最近核实于 {ch.verified}，超过 {policy.channel_months} 个月（自 {due} 起）。"
+                            "请拨打或访问确认可用后更新 verified。 Not verified for too long; check it and update `verified`.",
+                            group_owner)
+
+    years = policy.case_years if policy else 3
+    for case in project.cases.values():
+        c = case.record
+        due = add_months(c.reviewed, 12 * years)
+        if due < today:
+            out.warning("stale.case", case.file, case.line("reviewed"), "reviewed",
+                        f"案例最近审核于 {c.reviewed}，已超过 {years} 年（自 {due} 起）。请核对所引法律是否仍然有效，然后更新 reviewed。"
+                        f" Not reviewed for {years} years; check it and update `reviewed`.", group_owner)
+    return out
+
+
+def _citations(project: Project, group_owner: str):
+    """(record, path to the citation, law id, owner) for every law citation."""
+    for ch in project.sorted_chapters():
+        for i, law_id in enumerate(ch.record.laws):
+            yield ch, ("laws", i), law_id, ch.record.owner
+    for case in project.cases.values():
+        for i, law_id in enumerate(case.record.laws):
+            yield case, ("laws", i), law_id, group_owner
+    for std in project.standards.values():
+        for ci, clause in enumerate(std.record.clauses):
+            for i, law_id in enumerate(clause.laws):
+                yield std, ("clauses", ci, "laws", i), law_id, std.record.owner
+
+
+def format_by_owner(problems: list[Problem]) -> str:
+    groups: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        groups[p.owner or "（未指定负责人）"].append(p)
+    lines = []
+    for owner in sorted(groups):
+        items = sorted(groups[owner], key=Problem.sort_key)
+        lines.append(f"== {owner}（{len(items)} 项）==")
+        for p in items:
+            lines.append(f"  {p.file}:{p.line} [{p.rule}] {p.message}")
+        lines.append("")
+    if not problems:
+        lines.append("没有过期内容。 Nothing is stale.")
+    return "\n".join(lines)
+
+
+def run_stale(root: Path, today: dt.date, fmt: str) -> int:
+    from ..load import load_project
+
+    project = load_project(root)
+    stale = find_stale(project, today)
+    if fmt == "json":
+        items = sorted(stale.items, key=lambda p: (p.owner, *p.sort_key()))
+        print(json.dumps({"problems": [asdict(p) for p in items], "counts": stale.counts()}, ensure_ascii=False, indent=2))
+    else:
+        print(format_by_owner(stale.items))
+    if project.problems.counts()["error"]:
+        print(f"注意：数据还有 {project.problems.counts()['error']} 个错误，运行 rightsite check 查看。", file=sys.stderr)
+    return 0
