@@ -212,3 +212,77 @@ def test_past_event_never_upcoming(built):
     assert title not in text_of(upcoming)
     assert title not in text_of((site / "index.html").read_text(encoding="utf-8"))
     assert "活动时间已过" in page(site, "events/2026-008")
+
+
+def test_calendar_has_every_upcoming_event(built):
+    from icalendar import Calendar
+
+    root, site, _ = built
+    cal = Calendar.from_ical((site / "events.ics").read_bytes())
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    expected = {}
+    for path in (root / "data/events").glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["status"] != "held" and str(data["end"]) >= "2026-11-25":
+            expected[f"event-{path.stem}@rights.chengjianghui.example"] = data
+    assert set(events) == set(expected) and len(events) >= 5
+    for uid, data in expected.items():
+        ev = events[uid]
+        assert str(ev["SUMMARY"]) == data["title"]
+        assert ev["DTSTART"].dt.utcoffset().total_seconds() == 8 * 3600
+        assert ev.decoded("dtstart").tzinfo is not None
+        status = {"planned": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}[data["status"]]
+        assert str(ev["STATUS"]) == status
+    assert cal.walk("VTIMEZONE")[0]["TZID"] == "Asia/Shanghai"
+
+
+def test_per_event_ics_and_link(built):
+    from icalendar import Calendar
+
+    _, site, _ = built
+    cal = Calendar.from_ical((site / "events/2027-003.ics").read_bytes())
+    [ev] = cal.walk("VEVENT")
+    assert str(ev["UID"]) == "event-2027-003@rights.chengjianghui.example"
+    assert 'href="../2027-003.ics"' in page(site, "events/2027-003") and "添加到日历" in page(site, "events/2027-003")
+    assert "添加到日历" not in page(site, "events/2025-003")  # past events: no calendar button
+
+
+def test_cancelled_event_in_calendar_is_cancelled(built, tmp_path):
+    from icalendar import Calendar
+
+    from rightsite.load import load_project
+    from rightsite.site.feeds import event_ics
+
+    root, _, _ = built
+    project = load_project(root)
+    event = project.events["2027-001"].record.model_copy(update={"status": "cancelled"})
+    [ev] = Calendar.from_ical(event_ics(project, event, __import__("datetime").date(2026, 11, 25))).walk("VEVENT")
+    assert str(ev["STATUS"]) == "CANCELLED"
+    assert str(ev["UID"]) == "event-2027-001@rights.chengjianghui.example"
+
+
+def test_atom_feed_parses(built):
+    import xml.etree.ElementTree as ET
+
+    _, site, _ = built
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(site / "feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) >= 20
+    links = [e.find("a:link", ns).get("href") for e in entries]
+    assert any("/cases/" in l for l in links) and any("/events/" in l for l in links)
+    assert all(e.find("a:id", ns).text.startswith("tag:") for e in entries)
+    assert len(set(links)) == len(links)
+
+
+def test_event_jsonld(built):
+    import json as _json
+
+    root, site, _ = built
+    for event_id, status in (("2027-003", "EventScheduled"), ("2025-008", "EventCancelled"), ("2026-006", "EventPostponed")):
+        html = page(site, f"events/{event_id}")
+        block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+        data = _json.loads(block)
+        assert data["@type"] == "Event" and data["eventStatus"] == f"https://schema.org/{status}"
+        assert data["startDate"].endswith("+08:00") and data["location"]["name"]
+        assert data["organizer"]["name"].endswith("消费者权益保障小组")

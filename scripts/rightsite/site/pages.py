@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..clock import start_of_day
 from ..load import Project
+from .feeds import event_jsonld
 from .markup import inline, money, paragraphs
 
 NINE_RIGHTS = [
@@ -125,7 +127,8 @@ class SiteContent:
         section("events/index.md", "events_index.md.j2", upcoming=upcoming, past=past)
         for loaded in self.p.events.values():
             out.append(GeneratedPage(f"events/{loaded.id}.md", self.render(
-                "event.md.j2", event=loaded.record, upcoming=loaded.record in upcoming), loaded.file))
+                "event.md.j2", event=loaded.record, upcoming=loaded.record in upcoming,
+                jsonld=Markup(event_jsonld(self.p, loaded.record))), loaded.file))
         standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
         section("standards/index.md", "standards_index.md.j2", standards=standards)
         for loaded in self.p.standards.values():

@@ -111,6 +111,17 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             page.edit_url = None
         return context
 
+    def on_post_build(self, config):
+        """Calendars and the feed beside the pages."""
+        from .feeds import atom_feed, event_ics, events_ics
+
+        site_dir = Path(config.site_dir)
+        today = self.content.today
+        (site_dir / "events.ics").write_bytes(events_ics(self.project, today))
+        (site_dir / "feed.xml").write_bytes(atom_feed(self.project, today))
+        for loaded in self.project.events.values():
+            (site_dir / "events" / f"{loaded.id}.ics").write_bytes(event_ics(self.project, loaded.record, today))
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.root / "data"))
         server.watch(str(self.root / self.config.theme_dir))
