@@ -2,7 +2,6 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-SYSSTAMP  := $(VENV)/.system-$(SYSPKGS_TAG)
 SYSPKGS   :=
 PYTHON    ?= python3
 
@@ -22,8 +21,13 @@ $(STAMP): requirements.lock pyproject.toml
 site: setup
 	$(VENV)/bin/rightsite build
 
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+
 test: SYSPKGS = chromium
-test: setup
+test: setup $(AXE)
 	$(VENV)/bin/python -m pytest -q
 
 test-fast: setup

@@ -8,6 +8,8 @@ for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then missing="$missing python3-venv"; fi
+# the browser tests fetch axe-core with npm; any Node.js with npm will do
+case " $* " in *" chromium "*) command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm";; esac
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "缺少系统软件包 / missing Debian packages:$missing" >&2

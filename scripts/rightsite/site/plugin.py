@@ -99,6 +99,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         if uri.startswith("handbook/") and uri != "handbook/index.md":
             chapter = self.project.chapters.get(Path(uri).stem)
             if chapter is not None:
+                # the handbook is the canonical answer: rank chapters above cases and events
+                page.meta.setdefault("search", {}).setdefault("boost", 4)
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
 

@@ -1,0 +1,188 @@
+"""The site as a consumer meets it, in Debian's Chromium driven by Playwright.
+
+The built sample site is served on 127.0.0.1; every request is recorded. Screenshots go to
+test-artifacts/ (kept by CI as artifacts).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, TODAY, copy_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+PAGES = {
+    "home": "",
+    "chapter": "handbook/prepaid-cards/",
+    "case": "cases/2024-002/",
+    "event": "events/2027-003/",
+    "standard": "standards/std-01/",
+    "cases": "cases/",
+    "laws": "laws/",
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs the Debian package chromium")
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path_factory.mktemp("browser"))
+    result = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
+def _open(ctx, url):
+    """Open `url`, recording requests and console errors."""
+    page = ctx.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return page, requests, errors
+
+
+def _search(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    # Material searches on keyup; an IME user always produces one, fill() does not
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_timeout(300)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("预付卡", "handbook/prepaid-cards/"),
+    ("七日无理由", "handbook/seven-day-return/"),
+    ("三倍赔偿", "handbook/fraud-damages/"),
+    ("明码标价", "handbook/price-marking/"),
+])
+def test_chinese_search_finds_the_chapter(desktop, site_url, query, expected):
+    page, _, _ = _open(desktop, site_url)
+    hrefs = _search(page, query)
+    top3 = [urlparse(h).path.split("#")[0] for h in hrefs[:3]]
+    assert any(p.endswith(expected) for p in top3), f"{query}: {hrefs[:5]}"
+
+
+def test_no_request_leaves_localhost_and_no_console_errors(phone, site_url):
+    summary = {}
+    for name, path in PAGES.items():
+        page, requests, errors = _open(phone, site_url + path)
+        foreign = [u for u in requests if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith("data:")]
+        assert foreign == [], f"{name}: {foreign}"
+        assert errors == [], f"{name}: {errors}"
+        summary[name] = len(requests)
+        page.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "requests.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_layout_navigation_and_screenshots(request, site_url, viewport):
+    ctx = request.getfixturevalue(viewport)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, path in PAGES.items():
+        page, _, _ = _open(ctx, site_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{viewport} {name}: horizontal scroll of {overflow}px"
+        page.screenshot(path=str(ARTIFACTS / f"{viewport}-{name}.png"), full_page=False)
+        page.close()
+    page, _, _ = _open(ctx, site_url)
+    if viewport == "phone":
+        hotline = page.locator(".rs-hotline-number").first
+        box = hotline.bounding_box()
+        assert box and box["y"] + box["height"] <= PHONE["height"], "hotline not visible without scrolling"
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_timeout(400)
+    nav_links = page.eval_on_selector_all(
+        ".md-nav--primary a.md-nav__link, .md-tabs a.md-tabs__link",
+        "els => els.filter(e => e.offsetParent !== null || e.closest('.md-nav--primary')).map(e => e.getAttribute('href'))")
+    joined = " ".join(nav_links)
+    for section in ("handbook/", "cases/", "events/", "standards/", "laws/", "channels/"):
+        assert section in joined, f"{viewport}: {section} not reachable from the navigation"
+
+
+def test_accessibility_axe(phone, site_url):
+    assert AXE.exists(), "axe-core missing: `make test` runs npm ci in tests/browser"
+    results = {}
+    for name, path in PAGES.items():
+        page, _, _ = _open(phone, site_url + path)
+        page.add_script_tag(path=str(AXE))
+        res = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [(v["id"], v["impact"], len(v["nodes"])) for v in res["violations"] if v["impact"] in ("serious", "critical")]
+        results[name] = [(v["id"], v["impact"]) for v in res["violations"]]
+        missing_alt = page.eval_on_selector_all("img:not([alt])", "els => els.length")
+        assert missing_alt == 0, f"{name}: images without alt"
+        assert bad == [], f"{name}: {bad}"
+        page.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def test_print_stylesheet_hides_navigation(desktop, site_url):
+    page, _, _ = _open(desktop, site_url + PAGES["case"])
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-search', '.md-footer']
+        .map(s => document.querySelector(s)).filter(Boolean)
+        .every(e => getComputedStyle(e).display === 'none')""")
+    assert hidden
+    # links are printed with their address
+    after = page.evaluate("""() => { const a = document.querySelector('.md-typeset a[href^="http"], .md-typeset a[href^="tel:"]');
+        return a ? getComputedStyle(a, '::after').content : 'none'; }""")
+    assert after != "none"
