@@ -55,8 +55,27 @@ def site_url(tmp_path_factory):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static server that, like nginx `gzip_static on`, sends the build's .gz twins."""
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        gz = path.with_name(path.name + ".gz")
+        if "gzip" in self.headers.get("Accept-Encoding", "") and gz.is_file():
+            body = gz.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            import io
+
+            return io.BytesIO(body)
+        return super().send_head()
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +205,28 @@ def test_print_stylesheet_hides_navigation(desktop, site_url):
     after = page.evaluate("""() => { const a = document.querySelector('.md-typeset a[href^="http"], .md-typeset a[href^="tel:"]');
         return a ? getComputedStyle(a, '::after').content : 'none'; }""")
     assert after != "none"
+
+
+def test_home_weight_and_lcp_on_a_slow_phone(browser, site_url):
+    """Home page: ≤ 500 KB transferred, largest contentful paint ≤ 2 s at 1.6 Mbps / 150 ms RTT."""
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
+                                                  "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8})
+    sizes = {}
+    cdp.on("Network.responseReceived", lambda e: sizes.setdefault(e["requestId"], [e["response"]["url"], 0]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.setdefault(e["requestId"], ["?", 0]).__setitem__(1, e["encodedDataLength"]))
+    page.goto(site_url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    lcp = page.evaluate("""() => new Promise(r => new PerformanceObserver(l => {
+        const e = l.getEntries(); r(e[e.length - 1].startTime); }).observe({type: 'largest-contentful-paint', buffered: true}))""")
+    total = sum(v[1] for v in sizes.values())
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "weight.json").write_text(json.dumps({"total_bytes": total, "lcp_ms": lcp,
+        "requests": sorted(([u, n] for u, n in sizes.values()), key=lambda x: -x[1])}, indent=1), encoding="utf-8")
+    ctx.close()
+    assert total <= 500 * 1024, f"home page transferred {total} bytes"
+    assert lcp <= 2000, f"LCP {lcp:.0f} ms"

@@ -113,8 +113,9 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             page.edit_url = None
         return context
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
-        """Calendars and the feed beside the pages."""
+        """Calendars and the feed beside the pages; a lighter search index; gzip twins."""
         from .feeds import atom_feed, event_ics, events_ics
 
         site_dir = Path(config.site_dir)
@@ -123,6 +124,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         (site_dir / "feed.xml").write_bytes(atom_feed(self.project, today))
         for loaded in self.project.events.values():
             (site_dir / "events" / f"{loaded.id}.ics").write_bytes(event_ics(self.project, loaded.record, today))
+        from .weight import compact_search_index, precompress
+
+        compact_search_index(site_dir / "search" / "search_index.json")
+        precompress(site_dir)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.root / "data"))
