@@ -40,12 +40,15 @@ def _setup_logging() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False) -> bool:
-    """Build everything into `out_dir` (which must not exist yet). True on success."""
+def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, preloaded=None) -> bool:
+    """Build the website into `out_dir` (which must not exist yet). True on success."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .site import plugin as site_plugin
+
+    site_plugin.PRELOADED = preloaded
     os.environ[ENV_TODAY] = today.isoformat()
     cwd = os.getcwd()
     os.chdir(root)  # mkdocs.yml paths (theme/, content/) are relative to the project
@@ -63,6 +66,7 @@ def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False) 
         return False
     finally:
         os.chdir(cwd)
+        site_plugin.PRELOADED = None
     return True
 
 
@@ -77,6 +81,45 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def build_all(root: Path, today: dt.date, out_dir: Path, strict: bool = False,
+              timings: dict | None = None) -> bool:
+    """Every phase into `out_dir`: check, website, PDFs, output scan. True on success.
+
+    `timings` (if given) receives seconds per phase, for `make bench`.
+    """
+    import time
+
+    from .check import check_project
+
+    timings = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    project, problems = check_project(root, today)
+    timings["check"] = time.perf_counter() - t0
+    if problems.items:
+        print(problems.to_text(), file=sys.stderr)
+    if problems.failed(strict):
+        return False
+    t0 = time.perf_counter()
+    ok = build_site(root, today, out_dir, strict, preloaded=(root, today, project, problems))
+    timings["website"] = time.perf_counter() - t0
+    if not ok:
+        return False
+    for name, step in _extra_phases():
+        t0 = time.perf_counter()
+        found = step(root, project, today, out_dir)
+        timings[name] = time.perf_counter() - t0
+        if found.items:
+            print(found.to_text(), file=sys.stderr)
+        if found.failed(strict):
+            return False
+    return True
+
+
+def _extra_phases():
+    """Phases after the website, each (root, project, today, out_dir) -> Problems."""
+    return []
+
+
 def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:
     _setup_logging()
     target = (site_dir or root / "site").resolve()
@@ -85,7 +128,7 @@ def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -
     tmp.rmdir()  # MkDocs creates it
     ok = False
     try:
-        ok = build_site(root, today, tmp, strict)
+        ok = build_all(root, today, tmp, strict)
         if ok:
             replace_dir(tmp, target)
             print(f"网站已生成 site built: {target}", file=sys.stderr)
@@ -93,5 +136,5 @@ def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     if not ok:
-        print(f"{target} 保持不变 left untouched.", file=sys.stderr)
+        print(f"构建失败，{target} 保持不变。 Build failed; {target} left untouched.", file=sys.stderr)
     return 0 if ok else 1

@@ -25,6 +25,10 @@ from .pages import SECTION_INTROS, SiteContent
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
+# `rightsite build` has already loaded and checked the project: it leaves it here
+# as (root, today, project, problems) so the plugin does not read everything twice.
+PRELOADED: tuple | None = None
+
 
 class RightsiteConfig(Config):
     root = c.Optional(c.Type(str))
@@ -45,10 +49,13 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         today = resolve_today()
-        project, problems = check_project(self.root, today)
-        for problem in problems.sorted():
-            # guard warnings (stale content) must not abort MkDocs' own strict mode: log them as info
-            (log.error if problem.level == "error" else log.info)(problem.text())
+        if PRELOADED and PRELOADED[0] == self.root and PRELOADED[1] == today:
+            project, problems = PRELOADED[2], PRELOADED[3]  # already printed by `rightsite build`
+        else:
+            project, problems = check_project(self.root, today)
+            for problem in problems.sorted():
+                # guard warnings (stale content) must not abort MkDocs' own strict mode: log them as info
+                (log.error if problem.level == "error" else log.info)(problem.text())
         if problems.failed(self.config.strict_guard):
             c_ = problems.counts()
             raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
