@@ -34,7 +34,8 @@ def _records():
     yield "site", ROOT / "data" / "site.yml"
     yield "categories", ROOT / "data" / "categories.yml"
     yield "laws", ROOT / "data" / "laws.yml"
-    for kind, folder in (("case", "cases"), ("event", "events"), ("standard", "standards")):
+    for kind, folder in (("case", "cases"), ("event", "events"), ("standard", "standards"),
+                         ("survey", "surveys"), ("report", "reports")):
         for path in sorted((ROOT / "data" / folder).glob("*.yml")):
             yield kind, path
 

@@ -16,6 +16,12 @@ def check_project(root: Path, today: dt.date) -> tuple[Project, Problems]:
     problems = Problems()
     problems.extend(project.problems)
     problems.extend(run_guard(project, today))
+    from .report.cli import report_problems  # CSV exports, report files, frozen-figure drift
+
+    problems.extend(report_problems(root, project))
+    from .report.text import placeholder_problems
+
+    problems.extend(placeholder_problems(project))
     return project, problems
 
 

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("year", type=int)
     r.add_argument("--format", choices=["text", "json"], default="text")
     r.add_argument("--freeze", action="store_true")
+    r.add_argument("--today", type=_today_arg)
 
     n = sub.add_parser("new", help="write a new record from a template")
     n.add_argument("kind", choices=["case", "event", "standard"])

@@ -19,6 +19,8 @@ DESCRIPTIONS = {
     "event": "data/events/<id>.yml：一次宣传活动",
     "standard": "data/standards/<id>.yml：一项服务标准",
     "chapter": "content/handbook/<slug>.md 的 front matter：手册章节",
+    "survey": "data/surveys/<year>.yml：年度满意度调查汇总",
+    "report": "data/reports/<year>.yml：年度报告的文字、状态与发布后冻结的数字",
 }
 
 

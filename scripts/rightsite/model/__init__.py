@@ -5,7 +5,9 @@ from .chapter import Chapter
 from .event import Event
 from .laws import Law, Laws
 from .site import Site
+from .report import Report
 from .standard import Standard
+from .survey import Survey
 
 KINDS = {
     "site": Site,
@@ -15,6 +17,8 @@ KINDS = {
     "event": Event,
     "standard": Standard,
     "chapter": Chapter,
+    "survey": Survey,
+    "report": Report,
 }
 
 __all__ = ["Case", "Categories", "Chapter", "Event", "Law", "Laws", "Site", "Standard", "KINDS"]

@@ -51,6 +51,8 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(inline=inline, paras=paragraphs, money=money)
+    # inline SVG must be one raw-HTML line, or Markdown would parse inside it
+    env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
     env.filters["datetime"] = lambda t: f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
     env.filters["time"] = lambda t: f"{t:%H:%M}"
@@ -138,7 +140,22 @@ class SiteContent:
         out.append(GeneratedPage("laws.md", self.render("laws.md.j2", groups=self.law_groups(),
                                                         cited_by=self.cited_by()), "data/laws.yml"))
         out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
+        out += self.report_pages()
         return out
+
+    def report_pages(self) -> list[GeneratedPage]:
+        from .reportpages import context, year_views
+
+        views = year_views(self.p)
+        self.report_years = [v.year for v in views]
+        if not views:
+            return []
+        pages = [GeneratedPage("reports/index.md", self.render("reports_index.md.j2", views=views), None)]
+        for v in views:
+            pages.append(GeneratedPage(f"reports/{v.year}.md", self.render("report.md.j2", **context(v)),
+                                       f"data/reports/{v.year}.yml"))
+        self.report_views = views
+        return pages
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
         """A chapter as published: its review date on top, its laws and owner at the end."""

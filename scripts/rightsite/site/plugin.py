@@ -66,6 +66,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         config.site_url = site.base_url
         if site.repo_url:
             config.repo_url = site.repo_url
+            config.repo_name = "源文件"
             config.edit_uri = (site.edit_uri or "") + "content/"
         config.nav = self._nav()
         return config
@@ -79,6 +80,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             {"宣传活动": "events/index.md"},
             {"服务标准": "standards/index.md"},
         ]
+        from ..report.cli import available_years
+
+        if available_years(self.root):
+            nav.append({"年度报告": "reports/index.md"})
         nav += [{"法律依据": "laws.md"}, {"投诉渠道": "channels.md"}]
         return nav
 

@@ -1,0 +1,56 @@
+"""Annual report pages (reports/ and reports/<year>/) from the report data layer. No MkDocs imports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..load import Project
+from ..report import load_year
+from ..report.charts import all_charts
+from ..report.cli import available_years, report_figures
+from ..report.figures import FIGURES
+from ..report.text import fill, format_value
+
+
+@dataclass
+class YearView:
+    year: int
+    status: str
+    title: str
+    published: Any
+    figures: dict[str, Any]
+    notices: list[dict]
+    record: Any
+    charts: list
+    featured: list
+
+
+def year_views(project: Project) -> list[YearView]:
+    """Every year that has a complaint export and computable figures, newest first."""
+    views = []
+    cache: dict = {}
+    for year in sorted(available_years(project.root), reverse=True):
+        data = load_year(project, year, cache)
+        if data.figures is None:
+            continue
+        figures, notices, _ = report_figures(data)
+        rec = data.report.record if data.report else None
+        featured = [project.cases[c].record for c in (rec.featured_cases if rec else []) if c in project.cases]
+        views.append(YearView(year, data.status, rec.title if rec else f"{year}年度消费者权益保护工作报告",
+                              rec.published if rec else None, figures, notices, rec,
+                              all_charts(figures, year), featured))
+    return views
+
+
+def context(view: YearView) -> dict:
+    """Template helpers: `fig(key)` formats a figure, `words(text)` fills placeholders."""
+    def fig(key: str) -> str:
+        value = view.figures.get(key)
+        unit = FIGURES[key].unit if key in FIGURES else ""
+        return format_value(value, unit)
+
+    def words(text: str) -> str:
+        return fill(text or "", view.figures)[0]
+
+    definitions = [f for f in FIGURES.values() if f.key in view.figures]
+    return dict(view=view, fig=fig, words=words, definitions=definitions, F=view.figures)
