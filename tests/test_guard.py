@@ -153,3 +153,41 @@ def test_duplicate_event_title(capsys, project):
     _, report = check_json(capsys, project)
     [p] = rules(report, "ref.duplicate_title")
     assert p["file"] == "data/events/2025-004.yml"
+
+
+def test_personal_data_in_a_case_is_an_error_with_masked_text(capsys, project):
+    path = project / "data/cases/2024-002.yml"
+    edit(path, "同年3月同一故障再次出现，", "同年3月同一故障再次出现，消费者赵先生（电话138 1234 5678）")
+    code, report = check_json(capsys, project)
+    [p] = rules(report, "pii.mobile")
+    assert (p["file"], p["field"]) == ("data/cases/2024-002.yml", "summary")
+    assert p["line"] == line_of(path, "138 1234 5678")
+    assert "13812345678" not in p["message"] and "138 1234 5678" not in p["message"]
+    assert "pii_allow" in p["message"] and code == 1
+
+
+def test_name_in_a_chapter_body(capsys, project):
+    path = project / CHAPTER
+    edit(path, "## ", "消费者张伟表示办卡后门店关闭。\n\n## ")
+    _, report = check_json(capsys, project)
+    [p] = rules(report, "pii.name")
+    assert (p["file"], p["line"], p["field"]) == (CHAPTER, line_of(path, "表示办卡后"), "body")
+    assert "张伟" not in p["message"]
+
+
+def test_pii_allow_accepts_one_record_only(capsys, project):
+    path = project / "data/cases/2024-002.yml"
+    edit(path, "同年3月同一故障再次出现，", "同年3月同一故障再次出现，商户售后专线0571-88886666，")
+    _, report = check_json(capsys, project)
+    assert len(rules(report, "pii.landline")) == 1
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "pii_allow:\n  - text: 0571-88886666\n    reason: 厂家公开的售后服务电话，不是个人号码\n", encoding="utf-8")
+    _, report = check_json(capsys, project)
+    assert rules(report, "pii.landline") == []
+
+
+def test_anonymized_forms_pass(capsys, project):
+    path = project / "data/cases/2024-002.yml"
+    edit(path, "同年3月同一故障再次出现，", "同年3月同一故障再次出现，王女士、李某某与某服装店店员张某均表示周末金额无误，")
+    _, report = check_json(capsys, project)
+    assert [p for p in report["problems"] if p["rule"].startswith("pii.")] == []

@@ -286,3 +286,14 @@ def test_event_jsonld(built):
         assert data["@type"] == "Event" and data["eventStatus"] == f"https://schema.org/{status}"
         assert data["startDate"].endswith("+08:00") and data["location"]["name"]
         assert data["organizer"]["name"].endswith("消费者权益保障小组")
+
+
+def test_personal_data_in_built_output_stops_the_build(tmp_path):
+    """Second line of defence: text that reaches the site from anywhere (here a template) is scanned."""
+    root = copy_project(tmp_path / "p")
+    edit(root / "theme/pages/channels.md.j2", "## 处理流程", "值班经理手机 13912345678\n\n## 处理流程")
+    result = build(root, root / "site")
+    assert result.returncode == 1
+    assert "site/channels/index.html" in result.stderr and "[pii.mobile]" in result.stderr
+    assert "13912345678" not in result.stderr
+    assert not (root / "site").exists()

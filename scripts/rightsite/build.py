@@ -115,9 +115,15 @@ def build_all(root: Path, today: dt.date, out_dir: Path, strict: bool = False,
     return True
 
 
+def _scan_output(root, project, today, out_dir):
+    from .guard.privacy import scan_output
+
+    return scan_output(project, out_dir)
+
+
 def _extra_phases():
     """Phases after the website, each (root, project, today, out_dir) -> Problems."""
-    return []
+    return [("output_scan", _scan_output)]
 
 
 def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:

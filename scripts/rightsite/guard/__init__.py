@@ -7,6 +7,7 @@ from ..load import Project
 from ..problems import Problems
 from .refs import check_placeholders, check_refs
 from .links import check_links
+from .privacy import scan_records
 from .stale import find_stale
 
 
@@ -16,5 +17,6 @@ def run_guard(project: Project, today: dt.date) -> Problems:
     out.extend(check_refs(project))
     out.extend(check_placeholders(project))
     out.extend(check_links(project))
+    out.extend(scan_records(project))
     out.extend(find_stale(project, today))
     return out

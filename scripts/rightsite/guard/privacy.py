@@ -1,0 +1,155 @@
+"""Personal data in published text (rules `pii.*`): every public text field of every record,
+and, as a second line of defence, the text of the built site and its PDFs.
+
+A finding names file, line, field and the rule, with the matched text masked so the log
+does not leak it again. A false positive is accepted only by a `pii_allow` entry (text and
+reason) on that record; there is no global switch.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..load import Loaded, Project
+from ..problems import Problems
+from .pii import LABELS, scan_text
+
+BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def public_allow(project: Project) -> list[str]:
+    """The mall's own published channels are not personal data."""
+    if not project.site:
+        return []
+    out = []
+    for ch in project.site.record.channels:
+        out += [ch.value] + ([ch.url] if ch.url else [])
+    return out
+
+
+def _fields(item: Loaded, names: Iterable[str]) -> Iterator[tuple[tuple, str]]:
+    rec = item.record
+    for name in names:
+        value = getattr(rec, name, None)
+        if isinstance(value, str) and value:
+            yield (name,), value
+
+
+def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
+    """(record, path, text, owner) of every public text field, chapters' bodies excluded."""
+    group_owner = project.site.record.group.owner if project.site else ""
+    for case in project.cases.values():
+        for path, text in _fields(case, case.record.TEXT_FIELDS):
+            yield case, path, text, group_owner
+    for ev in project.events.values():
+        for path, text in _fields(ev, ev.record.TEXT_FIELDS):
+            yield ev, path, text, ev.record.owner
+        if ev.record.recap:
+            yield ev, ("recap", "summary"), ev.record.recap.summary, ev.record.owner
+    for std in project.standards.values():
+        s = std.record
+        yield std, ("title",), s.title, s.owner
+        yield std, ("summary",), s.summary, s.owner
+        for i, clause in enumerate(s.clauses):
+            yield std, ("clauses", i, "text"), clause.text, s.owner
+        for i, h in enumerate(s.history):
+            yield std, ("history", i, "changes"), h.changes, s.owner
+    for ch in project.chapters.values():
+        yield ch, ("title",), ch.record.title, ch.record.owner
+
+
+def _problem(out: Problems, finding, file: str, line: int, field: str, owner: str) -> None:
+    label = LABELS.get(finding.rule, finding.rule)
+    out.error(finding.rule, file, line, field,
+              f"疑似{label}“{finding.masked()}”：公开文本不得含个人信息。请改成匿名写法（张某、王女士、某服装店），"
+              f"删去号码、地址等；如确属误报，在本记录的 pii_allow 中登记该文字和理由。"
+              f" Possible {finding.rule.split('.')[-1]} in public text; anonymize it, or list it in pii_allow with a reason.",
+              owner)
+
+
+def scan_records(project: Project) -> Problems:
+    """`pii.*` errors for every public text field and chapter body of the project."""
+    out = Problems()
+    base_allow = public_allow(project)
+    cache: dict = {}
+    for item, path, text, owner in record_texts(project):
+        allow = base_allow + [a.text for a in getattr(item.record, "pii_allow", [])]
+        findings = scan_text(text, allow)
+        if not findings:
+            continue
+        lines = _file_lines(project, item.file)
+        for f in findings:
+            key_line = item.line(*path)
+            offset = text[: f.start].count("\n")
+            block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
+            line = key_line + 1 + offset if block else key_line
+            _problem(out, f, item.file, line, ".".join(map(str, path)), owner)
+    for ch in project.chapters.values():
+        allow = base_allow + [a.text for a in ch.record.pii_allow]
+        for f in scan_text(ch.body, allow):
+            line = ch.body_line + ch.body[: f.start].count("\n")
+            _problem(out, f, ch.file, line, "body", ch.record.owner)
+    return out
+
+
+def _file_lines(project: Project, rel: str) -> list[str]:
+    try:
+        return (project.root / rel).read_text(encoding="utf-8-sig").split("\n")
+    except OSError:
+        return []
+
+
+# ---- second line of defence: what was actually built ---------------------------------
+
+TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<svg\b.*?</svg>|<[^>]+>", re.S | re.I)
+
+
+def html_text(markup: str) -> str:
+    """Visible text of an HTML page, one block per line."""
+    markup = re.sub(r"</(p|li|h\d|tr|td|th|div|figcaption|summary)>", "\n", markup, flags=re.I)
+    return html.unescape(TAG.sub(" ", markup))
+
+
+def all_allowed(project: Project) -> list[str]:
+    out = public_allow(project)
+    for group in (project.cases, project.events, project.standards, project.chapters):
+        for item in group.values():
+            out += [a.text for a in getattr(item.record, "pii_allow", [])]
+    return out
+
+
+def scan_output(project: Project, site_dir: Path) -> Problems:
+    """`pii.*` errors found in the built pages, the search index and the PDFs' text."""
+    out = Problems()
+    allow = all_allowed(project)
+    for page in sorted(site_dir.rglob("*.html")):
+        text = html_text(page.read_text(encoding="utf-8", errors="replace"))
+        _scan_built(out, text, allow, f"site/{page.relative_to(site_dir).as_posix()}")
+    index = site_dir / "search" / "search_index.json"
+    if index.exists():
+        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
+        text = "\n".join(html_text(d.get("title", "") + "\n" + d.get("text", "")).replace("\u200b", "") for d in docs)
+        _scan_built(out, text, allow, "site/search/search_index.json")
+    for pdf in sorted(site_dir.rglob("*.pdf")):
+        try:
+            text = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                  text=True, timeout=120).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out.error("pii.output", f"site/{pdf.relative_to(site_dir).as_posix()}", 1, "",
+                      "无法读取 PDF 文本（缺少 pdftotext，请安装 poppler-utils）。 Cannot read the PDF's text.")
+            continue
+        _scan_built(out, text, allow, f"site/{pdf.relative_to(site_dir).as_posix()}")
+    return out
+
+
+def _scan_built(out: Problems, text: str, allow: list[str], name: str) -> None:
+    for f in scan_text(text, allow):
+        line = text[: f.start].count("\n") + 1
+        label = LABELS.get(f.rule, f.rule)
+        out.error(f.rule, name, line, "output",
+                  f"生成的网站或 PDF 中发现疑似{label}“{f.masked()}”（第二道检查）。请找到来源记录改为匿名写法；"
+                  " Personal data found in the built output; fix the source record.")
