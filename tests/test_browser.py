@@ -229,4 +229,5 @@ def test_home_weight_and_lcp_on_a_slow_phone(browser, site_url):
         "requests": sorted(([u, n] for u, n in sizes.values()), key=lambda x: -x[1])}, indent=1), encoding="utf-8")
     ctx.close()
     assert total <= 500 * 1024, f"home page transferred {total} bytes"
+    assert not any("search_index" in u for u, _ in sizes.values()), "search index loaded before anyone searched"
     assert lcp <= 2000, f"LCP {lcp:.0f} ms"

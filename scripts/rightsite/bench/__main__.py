@@ -1,0 +1,95 @@
+"""`python -m rightsite.bench [--scales 1,10,50]`: print a table, write bench/results.json."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..cli import find_root
+from .one import TODAY
+from .plain import plain_project, time_plain
+from .synth import make_project
+
+PHASES = ("load", "guard", "website", "pdfs", "report")
+
+
+def run_one(project: Path, out: Path) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    res = subprocess.run([sys.executable, "-m", "rightsite.bench.one", str(project), str(out)],
+                         capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def time_check(project: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rightsite", "--root", str(project), "check", "--today", TODAY.isoformat()],
+                   capture_output=True, text=True)
+    return time.perf_counter() - t0
+
+
+def time_build(project: Path) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(project), "build", "--today", TODAY.isoformat()],
+                         capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scales", default="1,10,50")
+    args = ap.parse_args()
+    root = find_root()
+    out_root = root / "bench" / "out"
+    results = {"today": TODAY.isoformat(), "scales": {}}
+    for k in [int(x) for x in args.scales.split(",")]:
+        project = make_project(root, out_root / f"x{k}" / "project", k)
+        r = run_one(project, out_root / f"x{k}")
+        r["check_cli"] = time_check(project)
+        plain = plain_project(project, out_root / f"x{k}" / "plain", TODAY)
+        r["plain_mkdocs"] = time_plain(plain)
+        r["website_ratio"] = r["website"] / r["plain_mkdocs"] if r["plain_mkdocs"] else None
+        r["counts"] = {kind: len(list((project / "data" / kind).glob("*.yml"))) for kind in ("cases", "events", "standards")}
+        r["counts"]["chapters"] = len(list((project / "content" / "handbook").glob("*.md")))
+        if k == 1:
+            r["full_build"] = time_build(project)
+            r["rebuild_unchanged"] = time_build(project)
+        results["scales"][str(k)] = r
+        print(f"{k}× done", file=sys.stderr)
+    scales = results["scales"]
+    if "10" in scales and "50" in scales:
+        results["growth_10_to_50"] = {p: round(scales["50"][p] / scales["10"][p], 2)
+                                      for p in PHASES if scales["10"].get(p) and scales["50"].get(p)}
+    _print_table(results)
+    (root / "bench").mkdir(exist_ok=True)
+    (root / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def _print_table(results: dict) -> None:
+    cols = ["load", "guard", "website", "plain_mkdocs", "website_ratio", "pdfs", "report", "check_cli", "peak_mb",
+            "search_index_kb", "search_index_gz_kb"]
+    print("scale  " + "  ".join(f"{c:>14}" for c in cols))
+    for k, r in results["scales"].items():
+        cells = []
+        for c in cols:
+            v = r.get(c)
+            cells.append(f"{v:>14.2f}" if isinstance(v, float) else f"{str(v):>14}")
+        print(f"{k + '×':<6} " + "  ".join(cells))
+        print(f"       counts {r['counts']}")
+    one = results["scales"].get("1", {})
+    if "full_build" in one:
+        print(f"1× full build {one['full_build']:.2f} s; rebuild with nothing changed {one['rebuild_unchanged']:.2f} s")
+    if "growth_10_to_50" in results:
+        print("growth 10×→50× (5.0 = linear): " + ", ".join(f"{k} {v}" for k, v in results["growth_10_to_50"].items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
