@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from icalendar import Calendar, Event as ICalEvent, vText
@@ -72,6 +73,17 @@ def _calendar(project: Project, name: str) -> Calendar:
     return cal
 
 
+@lru_cache(maxsize=1)
+def _vtimezone():
+    """The Asia/Shanghai VTIMEZONE, generated once (icalendar derives it from zoneinfo, slowly)."""
+    cal = Calendar()
+    probe = ICalEvent()
+    probe.add("dtstart", dt.datetime(2026, 1, 1, tzinfo=SHANGHAI))
+    cal.add_component(probe)
+    cal.add_missing_timezones()
+    return cal.walk("VTIMEZONE")[0]
+
+
 def _stamp(today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone.utc)
 
@@ -81,7 +93,7 @@ def events_ics(project: Project, today: dt.date) -> bytes:
     cal = _calendar(project, f"{project.site.record.mall.name}维权宣传活动")
     for event in calendar_events(project, today):
         cal.add_component(_vevent(project, event, _stamp(today)))
-    cal.add_missing_timezones()
+    cal.add_component(_vtimezone())
     return cal.to_ical()
 
 
@@ -89,7 +101,7 @@ def event_ics(project: Project, event: Event, today: dt.date) -> bytes:
     """site/events/<id>.ics: one event, for the 添加到日历 link."""
     cal = _calendar(project, event.title)
     cal.add_component(_vevent(project, event, _stamp(today)))
-    cal.add_missing_timezones()
+    cal.add_component(_vtimezone())
     return cal.to_ical()
 
 

@@ -25,6 +25,35 @@ class YearView:
     featured: list
 
 
+def cached_charts(project: Project, figures: dict, year: int) -> list:
+    """Charts of a year, reused from .cache/charts when the figures and the chart code are unchanged
+    (drawing them with matplotlib is most of the report pages' cost)."""
+    import hashlib
+    import json
+    from importlib import metadata
+    from pathlib import Path
+
+    from ..report import charts
+
+    source = Path(charts.__file__).read_bytes()
+    try:
+        mpl = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        mpl = "?"
+    key = hashlib.sha256(json.dumps([year, figures, mpl], sort_keys=True, default=str).encode() + source).hexdigest()[:32]
+    path = project.root / ".cache" / "charts" / f"{key}.json"
+    if path.exists():
+        return [charts.Chart(c["title"], c["svg"], [tuple(r) for r in c["rows"]])
+                for c in json.loads(path.read_text(encoding="utf-8"))]
+    made = all_charts(figures, year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps([{"title": c.title, "svg": c.svg, "rows": c.rows} for c in made], ensure_ascii=False),
+                   encoding="utf-8")
+    tmp.replace(path)
+    return made
+
+
 def year_views(project: Project) -> list[YearView]:
     """Every year that has a complaint export and computable figures, newest first."""
     views = []
@@ -38,7 +67,7 @@ def year_views(project: Project) -> list[YearView]:
         featured = [project.cases[c].record for c in (rec.featured_cases if rec else []) if c in project.cases]
         views.append(YearView(year, data.status, rec.title if rec else f"{year}年度消费者权益保护工作报告",
                               rec.published if rec else None, figures, notices, rec,
-                              all_charts(figures, year), featured))
+                              cached_charts(project, figures, year), featured))
     return views
 
 

@@ -32,7 +32,7 @@ def precompress(site_dir: Path, min_size: int = 1024) -> int:
         if path.suffix not in TEXT_SUFFIXES or not path.is_file() or path.stat().st_size < min_size:
             continue
         data = path.read_bytes()
-        gz = gzip.compress(data, compresslevel=9, mtime=0)
+        gz = gzip.compress(data, compresslevel=6, mtime=0)
         if len(gz) < len(data):
             path.with_name(path.name + ".gz").write_bytes(gz)
             count += 1
