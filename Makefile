@@ -34,7 +34,7 @@ test-fast: setup
 	$(VENV)/bin/python -m pytest -q -m "not slow and not browser"
 
 serve: setup
-	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload --dirty --no-strict
 
 bench: setup
 	$(VENV)/bin/python -m rightsite.bench

@@ -2,7 +2,7 @@
 # Install the Debian packages the build and the tests need, if any is missing.
 # As root it installs them; otherwise it prints the exact command and fails.
 set -eu
-PKGS="fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b $*"
+PKGS="fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 $*"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -297,3 +297,49 @@ def test_personal_data_in_built_output_stops_the_build(tmp_path):
     assert "site/channels/index.html" in result.stderr and "[pii.mobile]" in result.stderr
     assert "13912345678" not in result.stderr
     assert not (root / "site").exists()
+
+
+def _figures(root: Path, year: int) -> dict:
+    import json as _json
+
+    res = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "report", str(year), "--format", "json"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return _json.loads(res.stdout)["figures"]
+
+
+def test_report_pages_show_computed_figures_and_charts(built):
+    root, site, _ = built
+    f = _figures(root, 2024)
+    html = page(site, "reports/2024")
+    text = text_of(html)
+    assert f"全年受理投诉{f['complaints.total']}件" in text  # placeholder filled from data
+    assert "{complaints" not in text
+    assert html.count('<svg role="img"') == 5 and html.count("数据表") == 5
+    assert "<th>项目</th>" in html  # each chart's numbers as a table
+    assert "数据说明" in text and "办结用时中位数" in text
+    assert "草稿" in page(site, "reports/2025") and "草稿" not in text_of(page(site, "reports/2024").split("<article", 1)[-1])
+    index = page(site, "reports")
+    assert 'href="2024/"' in index and 'href="2025/"' in index
+
+
+def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_report_pdf_fonts_toc_and_figures(built):
+    root, site, _ = built
+    pdf = site / "downloads" / "report-2024.pdf"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [ln.split() for ln in fonts.splitlines()[2:] if ln.strip()]
+    assert rows and all(r[-5:-3] == ["yes", "yes"] for r in rows), fonts  # embedded, subset
+    assert "Rightsite-Sans-SC" in fonts
+    f = _figures(root, 2024)
+    assert str(f["complaints.total"]) in _pdf_text(pdf)
+    toc = _pdf_text(pdf, 2, 2)
+    import re as _re
+
+    for heading in ("投诉性质与行业", "数据说明"):
+        number = int(_re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
+        assert heading in _pdf_text(pdf, number, number), heading

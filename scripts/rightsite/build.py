@@ -121,9 +121,19 @@ def _scan_output(root, project, today, out_dir):
     return scan_output(project, out_dir)
 
 
+def _pdfs(root, project, today, out_dir):
+    from .pdf import build_pdfs
+
+    from .report.pdfdoc import build_report_pdfs
+
+    problems, _ = build_pdfs(project, today, out_dir, root / ".cache")  # logs rendered/reused itself
+    problems.extend(build_report_pdfs(project, out_dir, root / ".cache"))
+    return problems
+
+
 def _extra_phases():
     """Phases after the website, each (root, project, today, out_dir) -> Problems."""
-    return [("output_scan", _scan_output)]
+    return [("pdfs", _pdfs), ("output_scan", _scan_output)]
 
 
 def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:

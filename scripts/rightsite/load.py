@@ -113,39 +113,70 @@ def _load_single(project: Project, path: Path, model: type[T]) -> Loaded[T] | No
     return Loaded(record, rel, doc) if record is not None else None
 
 
+# Parsed records by absolute path, reused while the file's size and mtime are unchanged:
+# `make serve` reloads the project on every edit and should only re-read what changed.
+_FILE_CACHE: dict[str, tuple[tuple[int, int], object, list]] = {}
+
+
+def _cached(project: Project, path: Path, load) -> object:
+    """Run `load(sub_project)` for one file, or replay its earlier result and problems."""
+    try:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    hit = _FILE_CACHE.get(str(path))
+    if key is not None and hit is not None and hit[0] == key:
+        project.problems.extend(list(hit[2]))
+        return hit[1]
+    mine = Project(root=project.root)
+    result = load(mine)
+    project.problems.extend(mine.problems)
+    if key is not None:
+        _FILE_CACHE[str(path)] = (key, result, list(mine.problems.items))
+    return result
+
+
 def _load_dir(project: Project, folder: Path, model: type[T], id_pattern: str, example: str) -> dict[str, Loaded[T]]:
     out: dict[str, Loaded[T]] = {}
     if not folder.is_dir():
         return out
     for path in sorted(folder.iterdir()):
-        rel = project.rel(path)
         if path.name.startswith(".") or path.is_dir():
             continue
         if path.suffix == ".yaml":
-            project.problems.error("schema.file", rel, 1, "", f"请把扩展名改为 .yml（{path.stem}.yml）。 Use the .yml extension.")
+            project.problems.error("schema.file", project.rel(path), 1, "",
+                                   f"请把扩展名改为 .yml（{path.stem}.yml）。 Use the .yml extension.")
             continue
         if path.suffix != ".yml":
             continue
-        if not re.fullmatch(id_pattern, path.stem):
-            project.problems.error("schema.id", rel, 1, "id",
-                                   f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
-                                   f" File name must be an id like {example}.yml.")
-        doc = load_yaml_file(project, path)
-        if doc is None:
-            continue
-        if not isinstance(doc.data, dict):
-            project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
-            continue
-        record = _validate(project, model, rel, doc)
-        if record is None:
-            continue
-        if record.id != path.stem:
-            project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
-                                   f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"
-                                   f" The id must equal the file name ({path.stem}).")
-            continue
-        out[record.id] = Loaded(record, rel, doc)
+        loaded = _cached(project, path, lambda p, path=path: _load_record(p, path, model, id_pattern, example))
+        if loaded is not None:
+            out[loaded.record.id] = loaded
     return out
+
+
+def _load_record(project: Project, path: Path, model: type[T], id_pattern: str, example: str) -> Loaded[T] | None:
+    rel = project.rel(path)
+    if not re.fullmatch(id_pattern, path.stem):
+        project.problems.error("schema.id", rel, 1, "id",
+                               f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
+                               f" File name must be an id like {example}.yml.")
+    doc = load_yaml_file(project, path)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
+        return None
+    record = _validate(project, model, rel, doc)
+    if record is None:
+        return None
+    if record.id != path.stem:
+        project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
+                               f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"
+                               f" The id must equal the file name ({path.stem}).")
+        return None
+    return Loaded(record, rel, doc)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

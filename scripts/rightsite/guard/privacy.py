@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
@@ -19,6 +20,12 @@ from ..problems import Problems
 from .pii import LABELS, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+@lru_cache(maxsize=200_000)
+def _scan(text: str, allow: tuple[str, ...]) -> tuple:
+    """scan_text, remembered: `make serve` rechecks everything on each edit, texts rarely change."""
+    return tuple(scan_text(text, allow))
 
 
 def public_allow(project: Project) -> list[str]:
@@ -78,7 +85,7 @@ def scan_records(project: Project) -> Problems:
     cache: dict = {}
     for item, path, text, owner in record_texts(project):
         allow = base_allow + [a.text for a in getattr(item.record, "pii_allow", [])]
-        findings = scan_text(text, allow)
+        findings = _scan(text, tuple(allow))
         if not findings:
             continue
         lines = _file_lines(project, item.file)
@@ -90,7 +97,7 @@ def scan_records(project: Project) -> Problems:
             _problem(out, f, item.file, line, ".".join(map(str, path)), owner)
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
-        for f in scan_text(ch.body, allow):
+        for f in _scan(ch.body, tuple(allow)):
             line = ch.body_line + ch.body[: f.start].count("\n")
             _problem(out, f, ch.file, line, "body", ch.record.owner)
     return out

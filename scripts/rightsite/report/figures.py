@@ -60,7 +60,7 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("complaints.days_to_close.median", "办结用时中位数",
        "已办结投诉从受理到办结的自然日数（当天办结为 0）的中位数；件数为偶数时取中间两个数的平均。", "天", "days"),
     _F("complaints.days_to_close.p90", "办结用时第 90 百分位",
-       "把已办结投诉的用时从小到大排列，取第 ⌈0.9 × 件数⌉ 个（最近秩法）：九成投诉在这个天数内办结。", "天", "days"),
+       "把已办结投诉的用时从小到大排列，取第“0.9 × 件数（向上取整）”个（最近秩法）：九成投诉在这个天数内办结。", "天", "days"),
     _F("complaints.days_to_close.distribution", "办结用时分布",
        "已办结投诉按用时分组的件数：当天、1–3 天、4–7 天、8–15 天、16–30 天、31–60 天、60 天以上。", "件"),
     _F("complaints.closed_within_7d.share", "7 日内办结率",

@@ -40,12 +40,20 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     """Generates the data-driven pages of the rights website."""
 
     def __init__(self):
+        self.serving = False
+        self.dirty = False
+        self.previous: dict[str, str] = {}  # src_uri -> markdown of the last build (serve --dirty)
         self.project = None
         self.content: SiteContent | None = None
         self.edit_paths: dict[str, str] = {}
         self.root: Path | None = None
 
     # -- config ---------------------------------------------------------------
+    def on_startup(self, *, command, dirty):
+        """Having this event keeps the plugin alive across `mkdocs serve` rebuilds."""
+        self.serving = command == "serve"
+        self.dirty = dirty
+
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         today = resolve_today()
@@ -100,7 +108,12 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         for page in self.content.pages(intros):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名。请删除或改名该文件。")
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            file = File.generated(config, page.src_uri, content=page.markdown)
+            if self.serving and self.dirty and self.previous.get(page.src_uri) == page.markdown:
+                # `make serve`: an unchanged generated page keeps its HTML from the last build
+                file.is_modified = lambda: False
+            self.previous[page.src_uri] = page.markdown
+            files.append(file)
             if page.edit_path:
                 self.edit_paths[page.src_uri] = page.edit_path
         return files
@@ -139,7 +152,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         from .weight import compact_search_index, precompress
 
         compact_search_index(site_dir / "search" / "search_index.json")
-        precompress(site_dir)
+        if not self.serving:
+            precompress(site_dir)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.root / "data"))

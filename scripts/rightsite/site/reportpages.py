@@ -45,13 +45,22 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
     if path.exists():
         return [charts.Chart(c["title"], c["svg"], [tuple(r) for r in c["rows"]])
                 for c in json.loads(path.read_text(encoding="utf-8"))]
-    made = all_charts(figures, year)
+    made = [c._replace(svg=_unique_ids(c.svg, f"y{year}c{i}-")) for i, c in enumerate(all_charts(figures, year))]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps([{"title": c.title, "svg": c.svg, "rows": c.rows} for c in made], ensure_ascii=False),
                    encoding="utf-8")
     tmp.replace(path)
     return made
+
+
+def _unique_ids(svg: str, prefix: str) -> str:
+    """matplotlib numbers ids from 1 in every chart; on one page they must not collide."""
+    import re
+
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}{m.group(2)}"', svg)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
 def year_views(project: Project) -> list[YearView]:

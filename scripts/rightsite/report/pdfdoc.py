@@ -1,0 +1,90 @@
+"""downloads/report-<year>.pdf: the annual report as an A4 document, charts as vectors.
+
+Rendered through rightsite.pdf (its fonts, fetcher and print CSS) and cached by a digest
+of the HTML, the stylesheets and the rendering code, like the brochures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..load import Project
+from ..problems import Problems
+
+SECTIONS = [("foreword", "前言"), ("highlights", "年度要点"), ("complaints", "投诉受理概况"),
+            ("natures", "投诉性质与行业"), ("handling", "处理结果与时效"), ("satisfaction", "消费者满意度"),
+            ("outreach", "宣传与培训"), ("suggestions", "改进建议"), ("definitions", "数据说明")]
+
+
+def report_html(project: Project, view, theme: Path) -> str:
+    from ..site.reportpages import context
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    ctx = context(view)
+    site = project.site.record
+    sections = [(i, label) for i, label in SECTIONS
+                if i not in ("highlights", "suggestions") or (view.record and getattr(view.record, i))]
+
+    def chart(c):
+        # the web shows the charts in the reader's CJK font; print uses the project's own
+        svg = re.sub(r"font-family:[^;\"]*", "font-family: 'Rightsite Sans SC'", c.svg)
+        svg = Markup(" ".join(svg.split()))
+        return Markup(f'<figure class="rp-chart">{svg}<figcaption>{Markup.escape(c.title)}</figcaption></figure>')
+
+    return env.get_template("report.html.j2").render(
+        site=site, v=view, charts=view.charts, sections=sections, chart=chart,
+        url=f"{site.base_url}reports/{view.year}/", base=site.base_url, title=view.title,
+        pct=lambda x: "—" if x is None else f"{x}%", num=lambda x: "—" if x is None else f"{x}", **ctx)
+
+
+def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Problems:
+    """Write downloads/report-<year>.pdf for every year with figures; reuse unchanged ones."""
+    from ..pdf import render_pdf
+    from ..pdf.cache import toolchain_key
+    from ..site.reportpages import year_views
+
+    out = Problems()
+    theme = project.root / "theme" / "pdf"
+    css = (theme / "report.css").read_text(encoding="utf-8")
+    for view in year_views(project):
+        html = report_html(project, view, theme)
+        key = hashlib.sha256("\0".join([html, css, (theme / "print.css").read_text(encoding="utf-8"),
+                                        toolchain_key()]).encode()).hexdigest()[:40]
+        cached = cache_dir / "reports" / f"report-{view.year}-{key}.pdf"
+        dest = out_dir / "downloads" / f"report-{view.year}.pdf"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if cached.exists():
+            shutil.copyfile(cached, dest)
+            continue
+        missing = _uncovered(html, cache_dir)
+        if missing:
+            out.error("pdf.glyph", f"data/reports/{view.year}.yml", 1, "",
+                      f"年度报告中有字体不支持的字符：{'、'.join(missing[:10])}。请改用常用字符。 Characters not covered by the fonts.")
+            continue
+        created = view.published or dt.date(view.year, 12, 31)
+        result = render_pdf(html, dest, title=view.title, base_dir=theme, author=project.site.record.group.name,
+                            created=created, root=project.root, cache_dir=cache_dir, css=[css])
+        for url, reason in result.refused:
+            out.error("pdf.fetch", f"data/reports/{view.year}.yml", 1, "",
+                      f"年度报告 PDF 引用了不允许的资源 {url[:60]}（{reason}）。")
+        if result.foreign_fonts:
+            out.error("pdf.glyph", f"data/reports/{view.year}.yml", 1, "",
+                      f"年度报告 PDF 用到了项目字体之外的字体 {', '.join(result.foreign_fonts)}：有字符不在项目字体中。")
+        if not out.items:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dest, cached)
+    return out
+
+
+def _uncovered(html: str, cache_dir: Path) -> list[str]:
+    from ..guard.privacy import html_text
+    from ..pdf.fonts import describe_char, prepare_fonts
+
+    return [describe_char(ch) for ch in prepare_fonts(cache_dir).uncovered(html_text(re.sub(r"<svg.*?</svg>", "", html, flags=re.S)))]
