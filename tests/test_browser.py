@@ -32,6 +32,7 @@ PAGES = {
     "standard": "standards/std-01/",
     "cases": "cases/",
     "laws": "laws/",
+    "report": "reports/2024/",
 }
 
 

@@ -103,6 +103,12 @@ def _load_single(project: Project, path: Path, model: type[T]) -> Loaded[T] | No
     if not path.exists():
         project.problems.error("schema.file", rel, 1, "", f"缺少文件 {rel}。请从仓库历史中恢复它。 Missing file.")
         return None
+    return _parse_mapping(project, path, model)
+
+
+def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | None:
+    """Read a YAML file that must be one mapping and validate it against `model`."""
+    rel = project.rel(path)
     doc = load_yaml_file(project, path)
     if doc is None:
         return None
@@ -162,15 +168,10 @@ def _load_record(project: Project, path: Path, model: type[T], id_pattern: str, 
         project.problems.error("schema.id", rel, 1, "id",
                                f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
                                f" File name must be an id like {example}.yml.")
-    doc = load_yaml_file(project, path)
-    if doc is None:
+    loaded = _parse_mapping(project, path, model)
+    if loaded is None:
         return None
-    if not isinstance(doc.data, dict):
-        project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
-        return None
-    record = _validate(project, model, rel, doc)
-    if record is None:
-        return None
+    record, doc = loaded.record, loaded.doc
     if record.id != path.stem:
         project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
                                f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"

@@ -44,8 +44,8 @@ def make_project(sample: Path, dest: Path, k: int, complaint_rows: int | None = 
         if (sample / "content" / sub).is_dir():
             shutil.copytree(sample / "content" / sub, content / sub)
     _chapters(sample, content / "handbook", k)
-    _cases(sample, data / "cases", k)
-    _events(sample, data / "events", k)
+    _copies(sample / "data" / "cases", data / "cases", k, "case")
+    _copies(sample / "data" / "events", data / "events", k, "event")
     _standards(sample, data / "standards", k)
     _complaints(sample, data / "complaints", k, complaint_rows)
     return dest
@@ -82,29 +82,19 @@ def _renumber(sample_dir: Path, k: int) -> tuple[list[tuple[str, dict]], dict[tu
     return out, mapping
 
 
-def _cases(sample: Path, out: Path, k: int) -> None:
+def _copies(sample_dir: Path, out: Path, k: int, schema: str) -> None:
+    """k copies of cases or events: new ids, distinct titles, `related` kept within each copy."""
     out.mkdir(parents=True)
-    records, mapping = _renumber(sample / "data" / "cases", k)
+    records, mapping = _renumber(sample_dir, k)
     for new, data in records:
         n = data.pop("_copy")
         data.pop("_old")
         data["id"] = new
         if n:
             data["title"] = f"{data['title']}（{n + 1}）"
-        data["related"] = [mapping.get((n, r), r) for r in data.get("related") or []]
-        (out / f"{new}.yml").write_text(_dump(data, "case"), encoding="utf-8")
-
-
-def _events(sample: Path, out: Path, k: int) -> None:
-    out.mkdir(parents=True)
-    records, _ = _renumber(sample / "data" / "events", k)
-    for new, data in records:
-        n = data.pop("_copy")
-        data.pop("_old")
-        data["id"] = new
-        if n:
-            data["title"] = f"{data['title']}（{n + 1}）"
-        (out / f"{new}.yml").write_text(_dump(data, "event"), encoding="utf-8")
+        if "related" in data:
+            data["related"] = [mapping.get((n, r), r) for r in data.get("related") or []]
+        (out / f"{new}.yml").write_text(_dump(data, schema), encoding="utf-8")
 
 
 def _standards(sample: Path, out: Path, k: int) -> None:
