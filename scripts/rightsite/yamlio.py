@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 NULLS = {"", "~", "null", "Null", "NULL"}
+# libyaml's parser (same nodes, same marks) is ~13x faster than the pure-Python one
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path = tuple  # ("clauses", 2, "level")
 
 
@@ -54,7 +56,7 @@ def dotted(path: Path) -> str:
 def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int) -> Any:
     doc.lines[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # plain style: None (PyYAML) or "" (libyaml)
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
@@ -90,7 +92,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """Parse one YAML document strictly. Syntax errors become issues, never exceptions."""
     doc = YamlDoc(data=None, first_line=1 + line_offset)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

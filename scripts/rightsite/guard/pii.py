@@ -350,7 +350,11 @@ def _posseg():
 
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
-        pos = jieba.posseg.POSTokenizer(tokenizer)
+        # importing jieba.posseg already read the word-tag table for its default tokenizer;
+        # share a copy instead of parsing dict.txt a second time (~0.4 s)
+        pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        pos.tokenizer = tokenizer
+        pos.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
         pos.tokenizer.initialize()
         _POS = (pos, pos.word_tag_tab)
     return _POS
