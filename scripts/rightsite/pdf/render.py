@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +32,24 @@ class _ToRightsite(logging.Handler):
             log.debug("WeasyPrint: %s", record.getMessage())
 
 
+class _SvgPresentationNoise(logging.Filter):
+    """Inline SVG (the report's charts) styles its shapes with SVG properties such as `fill`
+    and `stroke`; WeasyPrint's HTML stylesheet parser warns it does not know them while its
+    SVG renderer draws them correctly. Drop exactly those warnings; keep every other one."""
+
+    SVG_PROPS = re.compile(r"Ignored `(fill|stroke|text-anchor|paint-order|clip-path|dominant-baseline|"
+                           r"(fill|stroke)-[a-z-]+)\s*:.*unknown property")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.SVG_PROPS.search(record.getMessage())
+
+
 def _route_weasyprint_logging() -> None:
     wp = logging.getLogger("weasyprint")
     if not any(isinstance(h, _ToRightsite) for h in wp.handlers):
-        wp.handlers = [_ToRightsite()]
+        handler = _ToRightsite()
+        handler.addFilter(_SvgPresentationNoise())
+        wp.handlers = [handler]
         wp.propagate = False
         wp.setLevel(logging.INFO)
         progress = logging.getLogger("weasyprint.progress")

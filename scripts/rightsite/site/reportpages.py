@@ -35,7 +35,7 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
 
     from ..report import charts
 
-    source = Path(charts.__file__).read_bytes()
+    source = Path(charts.__file__).read_bytes() + Path(__file__).read_bytes()  # drawing and post-processing
     try:
         mpl = metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
