@@ -42,6 +42,49 @@ def time_build(project: Path) -> float:
     return time.perf_counter() - t0
 
 
+def time_serve_edit(project: Path, port: int = 8765, limit: float = 120.0) -> float | None:
+    """`mkdocs serve --dirty` as `make serve` runs it: seconds from saving an edited case
+    to the edited text being served. Loopback only; every wait is bounded."""
+    import re
+    import signal
+    import urllib.request
+
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    proc = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "--dirty", "--no-strict"], cwd=project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+                            start_new_session=True)
+    case = sorted((project / "data" / "cases").glob("*.yml"))[0]
+    url = f"http://127.0.0.1:{port}/cases/{case.stem}/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        t_end = time.monotonic() + limit
+        while "<h1" not in fetch():
+            if time.monotonic() > t_end or proc.poll() is not None:
+                return None
+            time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle
+        marker = f"编辑标记{int(time.time())}"
+        text = case.read_text(encoding="utf-8")
+        case.write_text(re.sub(r"^title: (.*)$", lambda m: f"title: {m.group(1)}{marker}", text, count=1, flags=re.M),
+                        encoding="utf-8")
+        t0 = time.monotonic()
+        while marker not in fetch():
+            if time.monotonic() - t0 > 60:
+                return None
+            time.sleep(0.05)
+        return time.monotonic() - t0
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", default="1,10,50")
@@ -61,6 +104,8 @@ def main() -> int:
         if k == 1:
             r["full_build"] = time_build(project)
             r["rebuild_unchanged"] = time_build(project)
+        if k == 10:
+            r["serve_edit_to_page"] = time_serve_edit(project)
         results["scales"][str(k)] = r
         print(f"{k}× done", file=sys.stderr)
     scales = results["scales"]
@@ -84,9 +129,17 @@ def _print_table(results: dict) -> None:
             cells.append(f"{v:>14.2f}" if isinstance(v, float) else f"{str(v):>14}")
         print(f"{k + '×':<6} " + "  ".join(cells))
         print(f"       counts {r['counts']}")
+    for k, r in results["scales"].items():
+        if r.get("flyer_max_s") is not None:
+            print(f"{k}× PDFs: slowest flyer {r['flyer_max_s']:.2f} s; handbook {r['handbook_pages']} pages, layout "
+                  f"{r['handbook_layout_s']:.2f} s + write {r['handbook_write_s']:.2f} s; second run renders "
+                  f"{r['pdfs_again_rendered']} in {r['pdfs_again']:.2f} s")
     one = results["scales"].get("1", {})
     if "full_build" in one:
         print(f"1× full build {one['full_build']:.2f} s; rebuild with nothing changed {one['rebuild_unchanged']:.2f} s")
+    ten = results["scales"].get("10", {})
+    if ten.get("serve_edit_to_page") is not None:
+        print(f"10× make serve: edited case served {ten['serve_edit_to_page']:.2f} s after saving")
     if "growth_10_to_50" in results:
         print("growth 10×→50× (5.0 = linear): " + ", ".join(f"{k} {v}" for k, v in results["growth_10_to_50"].items()))
 

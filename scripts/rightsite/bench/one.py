@@ -51,6 +51,16 @@ def time_phases(root: Path, out: Path) -> dict:
         _, stats = build_pdfs(project, TODAY, site, root / ".cache")
         t["pdfs"] = time.perf_counter() - t0
         t["pdfs_rendered"] = stats.get("rendered")
+        docs = stats.get("documents", {})
+        flyers = [d["seconds"] for k, d in docs.items() if "/flyers/" in k and "seconds" in d]
+        t["flyer_max_s"] = max(flyers) if flyers else None
+        hb = docs.get("downloads/handbook.pdf", {})
+        t["handbook_layout_s"], t["handbook_write_s"] = hb.get("layout"), hb.get("write")
+        t["handbook_pages"] = hb.get("pages")
+        t0 = time.perf_counter()
+        _, again = build_pdfs(project, TODAY, site, root / ".cache")  # nothing changed: all reused
+        t["pdfs_again"] = time.perf_counter() - t0
+        t["pdfs_again_rendered"] = again.get("rendered")
     from ..report import load_year
 
     t0 = time.perf_counter()
