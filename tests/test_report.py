@@ -251,9 +251,8 @@ def test_bad_csv_exits_1_without_traceback(capsys, project):
 # ---- freezing and drift ---------------------------------------------------------------
 
 def test_freeze_writes_figures_and_status(capsys, project, monkeypatch):
-    monkeypatch.setenv("RIGHTSITE_TODAY", TODAY)
     path = project / "data/reports/2025.yml"
-    code, data, err = report_json(capsys, project, "2025", "--freeze")
+    code, data, err = report_json(capsys, project, "2025", "--freeze", "--today", TODAY)
     assert code == 0, err
     assert data["status"] == "published"
     text = path.read_text(encoding="utf-8")
@@ -263,13 +262,12 @@ def test_freeze_writes_figures_and_status(capsys, project, monkeypatch):
     assert "title: 2025年度消费者权益保护工作报告" in text  # editors' words kept
     assert report_problems(project, load_project(project)).items == []
     # freezing again changes nothing
-    code, _, err = report_json(capsys, project, "2025", "--freeze")
+    code, _, err = report_json(capsys, project, "2025", "--freeze", "--today", TODAY)
     assert code == 0 and "没有变化" in err and path.read_text(encoding="utf-8") == text
 
 
 def test_freeze_refuses_an_unfinished_year(capsys, project, monkeypatch):
-    monkeypatch.setenv("RIGHTSITE_TODAY", "2025-12-31")
-    code, _, err = run_cli(capsys, "--root", str(project), "report", "2025", "--freeze")
+    code, _, err = run_cli(capsys, "--root", str(project), "report", "2025", "--freeze", "--today", "2025-12-31")
     assert code == 1 and "尚未结束" in err
     assert "status: draft" in (project / "data/reports/2025.yml").read_text(encoding="utf-8")
 

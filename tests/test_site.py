@@ -26,6 +26,10 @@ def built(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     root = copy_project(tmp_path_factory.mktemp("built"))
     # one record with markup in its text: it must come out escaped
     edit(root / "data/cases/2024-002.yml", "价款3299元。", "价款3299元。<script>alert(1)</script> & <b>x</b>。")
+    edit(root / "data/cases/2024-002.yml", "title: 洗衣机三包期内两次修理仍不能正常使用退货纠纷",
+         "title: '<img src=x onerror=alert(2)>洗衣机三包期内两次修理仍不能正常使用退货纠纷 {: onclick=alert(3) }'")
+    edit(root / "content/handbook/nine-rights.md", "title: ", "title: <img src=y onerror=alert(4)>")
+    edit(root / "data/events/2027-003.yml", "location: ", "location: 一层|中庭")
     # a chapter and a standard past their review dates; a planned event whose time has passed
     edit(root / "content/handbook/food-safety.md", "reviewed: 2026-03-06", "reviewed: 2025-03-10")
     edit(root / "data/standards/std-01.yml", "review_by: 2027-06-30", "review_by: 2026-10-31")
@@ -40,7 +44,10 @@ def page(site: Path, path: str) -> str:
 
 
 def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    """What a reader sees: tags removed, entities decoded."""
+    import html as _html
+
+    return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_build_succeeds_without_warnings(built):
@@ -82,6 +89,11 @@ def test_record_text_is_escaped(built):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>x</b>" not in html
+    for path in site.rglob("*.html"):  # titles reach headers, nav, lists and <title> on every page
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<img src=y" not in text, path
+        assert not re.search(r"<[^>]+\sonclick=", text), path
+    assert "地点 一层|中庭" in text_of(page(site, "events/2027-003"))
 
 
 def test_edit_links_point_at_yaml(built):
@@ -343,3 +355,14 @@ def test_report_pdf_fonts_toc_and_figures(built):
     for heading in ("投诉性质与行业", "数据说明"):
         number = int(_re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
         assert heading in _pdf_text(pdf, number, number), heading
+
+
+@pytest.mark.parametrize("target", ["content", ".", "README.md", "data/x"])
+def test_build_refuses_to_replace_project_files(tmp_path, target):
+    root = copy_project(tmp_path / "p")
+    (root / "README.md").write_text("keep me", encoding="utf-8")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    result = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY,
+                             "--site-dir", str(root / target)], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 2 and "不能把网站生成到" in result.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before

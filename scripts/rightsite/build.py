@@ -136,16 +136,43 @@ def _extra_phases():
     return [("pdfs", _pdfs), ("output_scan", _scan_output)]
 
 
+MARKER = ".rightsite-build"  # written into every built site: only such a folder may be replaced
+
+
+def unsafe_target(root: Path, target: Path) -> str | None:
+    """Why `target` must not be replaced by a build, or None if it may."""
+    if target == root or target in root.parents:
+        return "它是项目文件夹本身或其上级"
+    for name in ("data", "content", "theme", "scripts", "tests", ".git", ".venv"):
+        if target == root / name or (root / name) in target.parents:
+            return f"它在项目的 {name}/ 里"
+    if target == root / "site":
+        return None  # the project's own output folder
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())):
+        return "它已存在，且不是 rightsite 生成的网站"
+    return None
+
+
 def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:
     _setup_logging()
     target = (site_dir or root / "site").resolve()
+    why = unsafe_target(root.resolve(), target)
+    if why:
+        print(f"不能把网站生成到 {target}：{why}。请换一个输出文件夹。 Refusing to replace {target}.", file=sys.stderr)
+        return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
     tmp.rmdir()  # MkDocs creates it
     ok = False
     try:
-        ok = build_all(root, today, tmp, strict)
+        try:
+            ok = build_all(root, today, tmp, strict)
+        except Exception as exc:  # an unexpected failure must still leave site/ as it was
+            log.exception("build crashed")
+            print(f"构建意外失败：{type(exc).__name__}: {exc}", file=sys.stderr)
+            ok = False
         if ok:
+            (tmp / MARKER).write_text("built by rightsite; replaced by the next build\n", encoding="utf-8")
             replace_dir(tmp, target)
             print(f"网站已生成 site built: {target}", file=sys.stderr)
     finally:

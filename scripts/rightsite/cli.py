@@ -3,26 +3,27 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
-from .clock import resolve_today
+from .clock import parse_day, resolve_today
 
 
 def _today_arg(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{value!r}") from None
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start: Path | None = None) -> Path | None:
     """The project root: the nearest folder upwards holding mkdocs.yml and data/."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "mkdocs.yml").exists() and (folder / "data").is_dir():
             return folder
-    return here
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,8 +59,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    root = (args.root or find_root()).resolve()
-    today = getattr(args, "today", None) or resolve_today()
+    root = args.root.resolve() if args.root else find_root()
+    if root is None or not (root / "data").is_dir():
+        print("这里不是 rightsite 项目（找不到 mkdocs.yml 和 data/）。请在项目文件夹中运行，或用 --root 指定。"
+              " Not inside a rightsite project; run it in the project folder or pass --root.", file=sys.stderr)
+        return 2
+    try:
+        today = getattr(args, "today", None) or resolve_today()
+    except ValueError:
+        print(f"SOURCE_DATE_EPOCH 无效：{os.environ.get('SOURCE_DATE_EPOCH')!r}，应为整数秒。"
+              " SOURCE_DATE_EPOCH must be whole seconds.", file=sys.stderr)
+        return 2
     if args.command == "check":
         from .check import run_check
 

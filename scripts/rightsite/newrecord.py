@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def run_new(root: Path, kind: str, today: dt.date) -> int:
     folder = root / "data" / FOLDERS[kind]
     folder.mkdir(parents=True, exist_ok=True)
     record_id = next_id(folder, kind, today)
+    if kind != "standard" and int(record_id[5:]) > 999:
+        print(f"{today.year} 年的编号已用完（最多 999 个）。 No free id left for {today.year}.", file=sys.stderr)
+        return 1
     template = resources.files("rightsite").joinpath(f"templates/new/{kind}.yml").read_text(encoding="utf-8")
     try:
         next_year = today.replace(year=today.year + 1)

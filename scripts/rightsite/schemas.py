@@ -51,7 +51,7 @@ def write_all(folder: Path) -> list[Path]:
 if __name__ == "__main__":
     from .cli import find_root
 
-    target = find_root() / "data" / "schemas"
+    target = (find_root() or Path.cwd()) / "data" / "schemas"
     if "--write" in sys.argv:
         for p in write_all(target):
             print(p)

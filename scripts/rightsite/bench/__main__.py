@@ -89,7 +89,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", default="1,10,50")
     args = ap.parse_args()
-    root = find_root()
+    root = find_root() or Path.cwd()
     out_root = root / "bench" / "out"
     results = {"today": TODAY.isoformat(), "scales": {}}
     for k in [int(x) for x in args.scales.split(",")]:

@@ -10,7 +10,9 @@ import re
 
 from markupsafe import Markup, escape
 
-LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.、)）])\s*")
+LIST_LINE = re.compile(r"^\s*(?:[-*+]\s+\S|\d+[.、)）]\s*\S)")
+# characters that would otherwise be Markdown or attr_list syntax, as HTML entities
+_ENTITIES = {"{": "&#123;", "}": "&#125;", "|": "&#124;"}
 CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
 
 
@@ -21,8 +23,11 @@ def inline(text: object) -> Markup:
 
 
 def _escape_md(text: str) -> str:
-    # Emphasis and link brackets in data are literal characters, not Markdown.
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    """Record text is literal: no emphasis, links, attribute lists, table cells or headings."""
+    text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    text = re.sub(r"[{}|]", lambda m: _ENTITIES[m.group(0)], text)
+    # a line that would start a heading, a rule or a setext underline
+    return re.sub(r"(?m)^(\s*)([#=>+-])", r"\1\\\2", text)
 
 
 def paragraphs(text: object) -> Markup:
@@ -32,8 +37,23 @@ def paragraphs(text: object) -> Markup:
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
         if not lines:
             continue
-        if any(LIST_LINE.match(ln) for ln in lines[1:]) or LIST_LINE.match(lines[0]) and len(lines) > 1:
-            out.append("\n".join(_escape_md(str(escape(ln))) for ln in lines))
+        if any(LIST_LINE.match(ln) for ln in lines):
+            # a list: keep its markers (escape only the item text); a blank line before the first item
+            rendered, in_list = [], False
+            for ln in lines:
+                m = LIST_LINE.match(ln)
+                if m:
+                    if rendered and not in_list:
+                        rendered.append("")
+                    marker = re.match(r"^\s*(?:[-*+]|\d+[.、)）])", ln).group(0)
+                    item = ln[len(marker):].strip()
+                    marker = re.sub(r"[、)）]$", ".", marker.strip()) if marker.strip()[0].isdigit() else "-"
+                    rendered.append(f"{marker} {_escape_md(str(escape(item)))}")
+                    in_list = True
+                else:
+                    rendered.append(("" if not in_list else "") + _escape_md(str(escape(ln))))
+                    in_list = False
+            out.append("\n".join(rendered))
             continue
         joined = lines[0]
         for ln in lines[1:]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..clock import start_of_day
+from ..clock import SHANGHAI, start_of_day
 from ..load import Project
 from .feeds import event_jsonld
 from .markup import inline, money, paragraphs
@@ -54,8 +54,10 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
-    env.filters["datetime"] = lambda t: f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
-    env.filters["time"] = lambda t: f"{t:%H:%M}"
+    # event times are shown in Beijing time whatever offset the record was written with
+    env.filters["datetime"] = lambda t: (lambda b: f"{b.year}年{b.month}月{b.day}日 {b:%H:%M}")(t.astimezone(SHANGHAI))
+    env.filters["time"] = lambda t: f"{t.astimezone(SHANGHAI):%H:%M}"
+    env.filters["bjdate"] = lambda t: t.astimezone(SHANGHAI).date()
     return env
 
 

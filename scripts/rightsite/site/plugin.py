@@ -9,6 +9,7 @@ on_serve   watches data/ so `make serve` reloads on record edits
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -20,7 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from ..check import check_project
-from ..clock import resolve_today
+from ..clock import build_today
 from .pages import SECTION_INTROS, SiteContent
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
@@ -56,7 +57,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
-        today = resolve_today()
+        try:
+            today = build_today()
+        except ValueError as exc:
+            raise PluginError(f"日期无效（RIGHTSITE_TODAY 或 SOURCE_DATE_EPOCH）：{exc}") from None
         if PRELOADED and PRELOADED[0] == self.root and PRELOADED[1] == today:
             project, problems = PRELOADED[2], PRELOADED[3]  # already printed by `rightsite build`
         else:
@@ -80,7 +84,9 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         return config
 
     def _nav(self) -> list:
-        chapters = [{ch.record.title: f"handbook/{Path(ch.file).name}"} for ch in self.project.sorted_chapters()]
+        # titles are record text: escaped, since the theme prints nav titles as HTML
+        chapters = [{html.escape(ch.record.title): f"handbook/{Path(ch.file).name}"}
+                    for ch in self.project.sorted_chapters()]
         nav = [
             {"首页": "index.md"},
             {"维权手册": ["handbook/index.md", *chapters]},
@@ -126,6 +132,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             if chapter is not None:
                 # the handbook is the canonical answer: rank chapters above cases and events
                 page.meta.setdefault("search", {}).setdefault("boost", 4)
+                page.meta["title"] = html.escape(chapter.record.title)  # the theme prints titles as HTML
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
 
