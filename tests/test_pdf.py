@@ -436,3 +436,11 @@ def test_uncovered_characters_fail_with_code_point_file_and_line(built, tmp_path
     assert not (tmp_path / "site/downloads/handbook.pdf").exists()
     assert not (tmp_path / "site/downloads/flyers/2026-008.pdf").exists()
     assert (tmp_path / "site/downloads/flyers/2026-007.pdf").exists()  # the others are still made
+
+
+@pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (100, "一百"),
+                                    (105, "一百零五"), (110, "一百一十"), (999, "九百九十九"), (1000, "1000")])
+def test_chapter_numbers_in_chinese(n, text):
+    from rightsite.pdf.brochures import cn_number
+
+    assert cn_number(n) == text

@@ -42,12 +42,20 @@ FLYER_NOTE_CHARS = 90
 
 # ---- small formatting helpers ------------------------------------------------------------
 def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十 (chapter numbers)."""
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五, 120 -> 一百二十 (chapter numbers)."""
     if n < 10:
         return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else DIGITS[tens]
-    return head + "十" + (DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "" if tens == 1 else DIGITS[tens]
+        return head + "十" + (DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if not rest:
+            return DIGITS[hundreds] + "百"
+        tail = ("零" + DIGITS[rest]) if rest < 10 else (DIGITS[rest // 10] + "十" + (DIGITS[rest % 10] if rest % 10 else ""))
+        return DIGITS[hundreds] + "百" + tail
+    return str(n)
 
 
 def cn_date(d: dt.date | None) -> str:
