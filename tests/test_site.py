@@ -366,3 +366,13 @@ def test_build_refuses_to_replace_project_files(tmp_path, target):
                              "--site-dir", str(root / target)], capture_output=True, text=True, cwd=root)
     assert result.returncode == 2 and "不能把网站生成到" in result.stderr
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_chapter_without_review_date_still_builds(tmp_path):
+    root = copy_project(tmp_path / "p")
+    path = root / "content/handbook/food-safety.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: 2026-03-06\n", ""), encoding="utf-8")
+    result = build(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    assert "[stale.unknown]" in result.stderr  # not a git checkout: says so instead of guessing
+    assert "最近审核：（日期不详）" in page(root / "site", "handbook/food-safety")

@@ -246,3 +246,58 @@ def test_bad_flag_exits_2(capsys, project):
     with pytest.raises(SystemExit) as exc:
         run_cli(capsys, "--root", str(project), "check", "--today", "2026-02-30")
     assert exc.value.code == 2
+
+
+def test_yaml_aliases_refused_without_recursion(capsys, project):
+    path = project / CASE
+    edit(path, "related: [2025-001]", "related: &a [*a]")
+    code, report = check_json(capsys, project)
+    [p] = [p for p in only(report, "schema.yaml") if "别名" in p["message"]]
+    assert (p["file"], p["line"]) == (CASE, line_of(path, "related:")) and code == 1
+
+
+def test_symlink_out_of_the_project_is_refused(capsys, project, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: x\norder: 99\nowner: x\nreviewed: 2026-01-01\n---\n机密\n", encoding="utf-8")
+    (project / "content/handbook/leak.md").symlink_to(secret)
+    code, report = check_json(capsys, project)
+    [p] = [p for p in only(report, "schema.file") if p["file"] == "content/handbook/leak.md"]
+    assert "symlink" in p["message"] and code == 1
+
+
+def test_channel_value_must_fit_its_kind(capsys, project):
+    path = project / "data/site.yml"
+    edit(path, "value: https://www.chengjianghui.example/feedback", "value: javascript:alert(1)")
+    code, report = check_json(capsys, project)
+    [p] = [p for p in report["problems"] if p["file"] == "data/site.yml" and p["level"] == "error"]
+    assert p["field"].startswith("channels[2]") and "https://" in p["message"] and code == 1
+
+
+def test_event_held_before_it_started(capsys, project):
+    path = project / "data/events/2027-003.yml"
+    edit(path, "status: planned", "status: held")
+    _, report = check_json(capsys, project)
+    [p] = only(report, "schema.status")
+    assert (p["file"], p["line"]) == ("data/events/2027-003.yml", line_of(path, "status:"))
+
+
+def test_report_words_are_scanned_for_personal_data(capsys, project):
+    path = project / "data/reports/2025.yml"
+    edit(path, "suggestions:\n", "suggestions:\n  - 有问题请联系值班经理王建国先生，电话13800138000。\n")
+    _, report = check_json(capsys, project)
+    found = {p["rule"] for p in report["problems"] if p["file"] == "data/reports/2025.yml"}
+    assert {"pii.mobile", "pii.name"} <= found
+
+
+def test_laws_file_must_be_a_mapping(capsys, project):
+    (project / "data/laws.yml").write_text("- id: cpl-24\n", encoding="utf-8")
+    code, report = check_json(capsys, project)
+    assert any(p["file"] == "data/laws.yml" and "laws:" in p["message"] for p in report["problems"]) and code == 1
+
+
+def test_outside_a_project_exits_2(capsys, tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "new", "case")
+    assert code == 2 and "rightsite" in err and not (tmp_path / "data").exists()

@@ -5,6 +5,7 @@ downstream (guard, website, PDFs, report) works from the `Project` it returns.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,6 +234,9 @@ def load_project(root: Path | str) -> Project:
     project.categories = _load_single(project, data / "categories.yml", Categories)
     laws_path = data / "laws.yml"
     laws_doc = load_yaml_file(project, laws_path) if laws_path.exists() else None
+    if laws_doc is not None and not isinstance(laws_doc.data, dict):
+        project.problems.error("schema.type", "data/laws.yml", 1, "",
+                               "文件内容应为以 laws: 开头的映射。 data/laws.yml must be a mapping with a `laws` list.")
     if laws_doc is not None and isinstance(laws_doc.data, dict):
         rel = project.rel(laws_path)
         items = laws_doc.data.get("laws")
@@ -255,4 +259,29 @@ def load_project(root: Path | str) -> Project:
     project.events = _load_dir(project, data / "events", Event, r"\d{4}-\d{3}", "2026-003")
     project.standards = _load_dir(project, data / "standards", Standard, r"std-\d{2,}", "std-07")
     project.chapters = _load_chapters(project, project.root / "content" / "handbook")
+    _check_tree(project)
     return project
+
+
+def _check_tree(project: Project) -> None:
+    """Nothing under data/ or content/ may lead outside the project (a symlink would publish
+    whatever it points at), and every Markdown page must be UTF-8 (MkDocs would crash)."""
+    for top in ("data", "content", "theme"):
+        base = project.root / top
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            for name in dirnames + filenames:
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    target = path.resolve()
+                    if project.root != target and project.root not in target.parents:
+                        project.problems.error("schema.file", project.rel(path), 1, "",
+                                               "这是指向项目以外的链接（symlink），其内容会被公开。请删除它，把文件复制进仓库。"
+                                               " A symlink to outside the project; copy the file in instead.")
+            if top == "content":
+                for name in filenames:
+                    path = Path(dirpath) / name
+                    if name.endswith(".md") and not path.is_symlink() and "handbook" not in path.relative_to(base).parts[:1]:
+                        _read_text(project, path)
+

@@ -53,14 +53,23 @@ def dotted(path: Path) -> str:
     return out
 
 
-def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int) -> Any:
+def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int, seen: set | None = None) -> Any:
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        # an alias (*name) points at a node met before: refuse it, which also stops
+        # self-referencing and exponentially expanding ("billion laughs") documents
+        doc.issues.append(YamlIssue(node.start_mark.line + 1 + offset, dotted(path),
+                                    "不支持 YAML 锚点和别名（& 与 *）：请把内容直接写出来。"
+                                    " Anchors and aliases are not supported; write the value out."))
+        return None
+    seen.add(id(node))
     doc.lines[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.ScalarNode):
         if not node.style and node.value in NULLS:  # plain style: None (PyYAML) or "" (libyaml)
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, path + (i,), doc, offset) for i, child in enumerate(node.value)]
+        return [_convert(child, path + (i,), doc, offset, seen) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -81,7 +90,7 @@ def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int) -> Any:
                     f" Duplicate key `{key}` (first on line {first}); keep only one.",
                     rule="schema.duplicate_key"))
                 continue
-            out[key] = _convert(value_node, path + (key,), doc, offset)
+            out[key] = _convert(value_node, path + (key,), doc, offset, seen)
             # a block mapping or list starts on the next line: point at its key instead
             doc.lines[path + (key,)] = key_node.start_mark.line + 1 + offset
         return out

@@ -14,7 +14,7 @@ from .stale import find_stale
 def run_guard(project: Project, today: dt.date) -> Problems:
     """Every check the guard knows, after loading. Loading problems are in project.problems."""
     out = Problems()
-    out.extend(check_refs(project))
+    out.extend(check_refs(project, today))
     out.extend(check_placeholders(project))
     out.extend(check_links(project))
     out.extend(scan_records(project))

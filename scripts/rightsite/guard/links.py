@@ -13,7 +13,9 @@ from ..problems import Problems
 
 MAX_IMAGE_BYTES = 300 * 1024
 LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-HTML_REF = re.compile(r"<(img|a)\b[^>]*?\b(src|href)=[\"']([^\"']+)[\"'][^>]*>", re.I)
+HTML_REF = re.compile(r"<(img|a|iframe|script|link|source|video|audio|embed|object)\b[^>]*?\b(src|href|data)=[\"']?([^\"'\s>]+)[^>]*>", re.I)
+HTML_ALT = re.compile(r"\balt=[\"']([^\"']*)[\"']", re.I)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)", re.I)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\})?\s*#*\s*$")
 
 
@@ -67,7 +69,11 @@ def check_links(project: Project) -> Problems:
         for offset, line in enumerate(chapter.body.split("\n")):
             lineno = chapter.body_line + offset
             refs = [(m.group(1) == "!", m.group(2), m.group(3)) for m in LINK.finditer(line)]
-            refs += [(m.group(1).lower() == "img", "", m.group(3)) for m in HTML_REF.finditer(line)]
+            for m in HTML_REF.finditer(line):
+                alt = HTML_ALT.search(m.group(0))
+                # anything but a plain <a href> is loaded by the browser, like an image
+                refs.append((m.group(1).lower() != "a", alt.group(1) if alt else "", m.group(3)))
+            refs += [(True, "css", m.group(1)) for m in CSS_URL.finditer(line)]
             for is_image, alt, target in refs:
                 _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids)
     _duplicate_titles(project, out)
@@ -76,7 +82,12 @@ def check_links(project: Project) -> Problems:
 
 def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids) -> None:
     owner = chapter.record.owner
-    url = urlparse(target)
+    try:
+        url = urlparse(target)
+    except ValueError:
+        out.error("link.invalid", chapter.file, lineno, "body",
+                  f"链接地址“{target[:60]}”格式不对。请改正。 Malformed link.", owner)
+        return
     if url.scheme in ("mailto", "tel"):
         return
     if url.scheme or target.startswith("//"):
@@ -86,7 +97,12 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
                       " External resources are not allowed; put the file in the repository.", owner)
         return
     if is_image:
-        path = (project.root / "content" / posixpath.dirname(uri) / unquote(url.path)).resolve()
+        content = (project.root / "content").resolve()
+        path = (content / posixpath.dirname(uri) / unquote(url.path)).resolve()
+        if content not in path.parents:
+            out.error("link.outside", chapter.file, lineno, "body",
+                      f"{target} 指向 content/ 以外的文件。图片请放进 content/ 并用相对路径。 Outside content/.", owner)
+            return
         if not path.is_file():
             out.error("link.image_missing", chapter.file, lineno, "body",
                       f"图片 {target} 不存在。请检查文件名和路径（相对于本章节所在文件夹）。 Image not found.", owner)
@@ -94,7 +110,7 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
             kb = path.stat().st_size // 1024
             out.error("link.image_heavy", chapter.file, lineno, "body",
                       f"图片 {target} 有 {kb} KB，超过 300 KB（消费者多用手机流量）。请压缩或缩小后再用。 Image over 300 KB.", owner)
-        if not alt.strip():
+        if not alt.strip() and alt != "css":
             out.warning("link.image_alt", chapter.file, lineno, "body",
                         f"图片 {target} 没有替代文字。请写成 ![图片内容的简短说明]({target})，方便读屏软件。 Add alt text.", owner)
         return

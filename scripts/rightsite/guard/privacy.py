@@ -67,6 +67,29 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
             yield std, ("history", i, "changes"), h.changes, s.owner
     for ch in project.chapters.values():
         yield ch, ("title",), ch.record.title, ch.record.owner
+        if ch.record.description:
+            yield ch, ("description",), ch.record.description, ch.record.owner
+    yield from _report_texts(project, group_owner)
+
+
+def _report_texts(project: Project, owner: str):
+    """The editors' words of every annual report (foreword, highlights, suggestions, corrections)."""
+    from ..model.report import Report
+    from ..report import read_record
+
+    folder = project.root / "data" / "reports"
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        item = read_record(project.root, path, Report, Problems())
+        if item is None:
+            continue
+        rec = item.record
+        yield item, ("title",), rec.title, owner
+        yield item, ("foreword",), rec.foreword, owner
+        for name in ("highlights", "suggestions"):
+            for i, text in enumerate(getattr(rec, name)):
+                yield item, (name, i), text, owner
+        for i, c in enumerate(rec.corrections):
+            yield item, ("corrections", i, "reason"), c.reason, owner
 
 
 def _problem(out: Problems, finding, file: str, line: int, field: str, owner: str) -> None:
@@ -115,10 +138,16 @@ def _file_lines(project: Project, rel: str) -> list[str]:
 TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<svg\b.*?</svg>|<[^>]+>", re.S | re.I)
 
 
+META_CONTENT = re.compile(r"<meta\b[^>]*\bcontent=\"([^\"]*)\"", re.I)
+TITLE_ATTR = re.compile(r"\b(?:title|alt|aria-label)=\"([^\"]*)\"", re.I)
+
+
 def html_text(markup: str) -> str:
-    """Visible text of an HTML page, one block per line."""
+    """Everything of an HTML page a person or a crawler can read: the visible text, one block
+    per line, then meta descriptions and title/alt/aria-label attributes."""
+    extra = "\n".join(META_CONTENT.findall(markup) + TITLE_ATTR.findall(markup))
     markup = re.sub(r"</(p|li|h\d|tr|td|th|div|figcaption|summary)>", "\n", markup, flags=re.I)
-    return html.unescape(TAG.sub(" ", markup))
+    return html.unescape(TAG.sub(" ", markup) + "\n" + extra)
 
 
 def all_allowed(project: Project) -> list[str]:

@@ -20,7 +20,7 @@ def _category(project: Project, item: Loaded, fld: str, value: str, names: set[s
                   f"“{value}”不是 data/categories.yml 中的{kind}。可选：{choices}。 Unknown {fld}.")
 
 
-def check_refs(project: Project) -> Problems:
+def check_refs(project: Project, today=None) -> Problems:
     """Every reference between records resolves, and dates are in order."""
     out = Problems()
     cats = project.categories.record if project.categories else None
@@ -66,6 +66,10 @@ def check_refs(project: Project) -> Problems:
         if e.end < e.start:
             out.error("schema.date_order", event.file, event.line("end"), "end",
                       f"结束时间 {e.end.isoformat()} 早于开始时间 {e.start.isoformat()}。请改正。 `end` must not be before `start`.")
+        if today is not None and e.status == "held" and e.start.date() > today:
+            out.error("schema.status", event.file, event.line("status"), "status",
+                      f"活动 {e.start.date()} 才开始，不能标记为已举办（held）。请改为 planned。"
+                      " An event that has not started cannot be held.")
         if e.recap is not None and e.status != "held":
             out.error("schema.recap", event.file, event.line("recap"), "recap",
                       f"只有已举办（status: held）的活动才能写回顾，当前状态是 {e.status}。请改状态或删去 recap。")

@@ -19,7 +19,10 @@ from ..problems import Problem, Problems
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus `months` calendar months (end of month if the day does not exist); date.max past year 9999."""
     year, month = divmod(day.month - 1 + months, 12)
+    if day.year + year > 9999:
+        return dt.date.max
     year += day.year
     month += 1
     for d in (day.day, 30, 29, 28):
@@ -91,14 +94,14 @@ def find_stale(project: Project, today: dt.date) -> Problems:
             out.warning("stale.event", ev.file, ev.line("status"), "status",
                         f"活动已于 {e.end.date()} 结束，状态仍是 {e.status}（自 {e.end.date()} 起）。请改为 held 并填写回顾，或改为 cancelled。"
                         " The event is over; set status to held (with a recap) or cancelled.", e.owner)
-        due = e.end.date() + dt.timedelta(days=recap_days)
+        due = e.end.date() + dt.timedelta(days=min(recap_days, (dt.date.max - e.end.date()).days))
         if e.status == "held" and e.recap is None and due < today:
             out.warning("stale.recap", ev.file, ev.line("status"), "recap",
                         f"活动已举办，结束 {recap_days} 天后仍没有回顾（自 {due} 起）。请填写 recap：参加人数、发放资料、总结。"
                         f" Held {recap_days}+ days ago without a recap; add one.", e.owner)
 
     retired = {lid: law.record for lid, law in project.laws.items()
-               if (law.record.repealed and law.record.repealed <= today) or law.record.superseded_by}
+               if (law.record.repealed <= today if law.record.repealed else bool(law.record.superseded_by))}
     if retired:
         for item, path, law_id, owner in _citations(project, group_owner):
             if law_id in retired:

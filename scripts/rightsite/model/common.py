@@ -64,6 +64,8 @@ def explain(err: dict) -> str:
         return f"“{_plain(value)}”应为金额数字（如 3200 或 3200.50，最多两位小数）。 Must be an amount such as 3200.50."
     if kind in {"greater_than_equal", "greater_than"}:
         return f"“{_plain(value)}”不能小于 {ctx.get('ge', ctx.get('gt'))}。 Must not be below {ctx.get('ge', ctx.get('gt'))}."
+    if kind in {"less_than_equal", "less_than"}:
+        return f"“{_plain(value)}”不能大于 {ctx.get('le', ctx.get('lt'))}。 Must not be above {ctx.get('le', ctx.get('lt'))}."
     if kind == "literal_error":
         return f"“{_plain(value)}”不是允许的值。只能是：{ctx.get('expected')}。 Allowed: {ctx.get('expected')}."
     if kind in {"string_too_short"}:

@@ -161,8 +161,11 @@ class SiteContent:
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
         """A chapter as published: its review date on top, its laws and owner at the end."""
+        from ..guard.stale import chapter_review
+
         rec = chapter.record
-        reviewed = f"{rec.reviewed.year}年{rec.reviewed.month}月{rec.reviewed.day}日"
+        last, _, _ = chapter_review(self.p, chapter, self.today)  # `reviewed`, else the git date
+        reviewed = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
         head = f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
         uri = f"handbook/{Path(chapter.file).name}"
         if uri in self.overdue:
