@@ -381,9 +381,13 @@ class Brochures:
     def handbook(self) -> Document:
         chapters = self.p.sorted_chapters()
         slugs = {Path(c.file).stem for c in chapters}
-        dates = [c.record.reviewed for c in chapters] + [ch.verified for ch in self.site.channels]
+        from ..guard.stale import chapter_review
+
+        reviewed = {c.file: chapter_review(self.p, c, self.today)[0] for c in chapters}  # `reviewed`, else git
+        known = [d for d in reviewed.values() if d]
+        dates = known + [ch.verified for ch in self.site.channels]
         created = source_date(dates)
-        edition = max((c.record.reviewed for c in chapters), default=self.today)
+        edition = max(known, default=self.today)
         doc = Document("downloads/handbook.pdf", "handbook", f"{self.site.mall.name}消费者维权手册", "",
                        self.p.root / "content" / "handbook", created, (THEME_PDF / "handbook.html.j2").as_posix())
         items = []
@@ -395,7 +399,7 @@ class Brochures:
             doc.sources.append(source)
             items.append({
                 "n": n, "cn": cn_number(n), "anchor": f"ch-{stem}", "title": loaded.record.title,
-                "body": Markup(body), "reviewed": loaded.record.reviewed, "owner": loaded.record.owner,
+                "body": Markup(body), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
                 "laws": [self.laws[i] for i in loaded.record.laws if i in self.laws],
                 "url": f"{self.base_url}handbook/{stem}/",
             })
