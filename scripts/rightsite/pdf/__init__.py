@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -62,8 +63,8 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
     cache = PdfCache(cache_dir)
     base = (toolchain_key(), fonts.digest_key(), builder.css, LANG, project.site.record.group.name)
     theme = project.root / "theme" / "pdf"
-    renderer = None
     handbook_key = None
+    pending = []  # (doc, key, dest) to render
     for doc in documents:
         for rule, file, line, fld, message in doc.problems:
             problems.error(rule, file, line, fld, message)
@@ -76,25 +77,22 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
         t0 = time.perf_counter()
         if cache.reuse(doc.output, key, dest):
             _record(stats, doc.output, "reused", time.perf_counter() - t0)
+            if doc.output == HANDBOOK:
+                handbook_key = key
         else:
-            if renderer is None:
-                from .render import Renderer
-
-                renderer = Renderer(project.root, cache_dir, fonts)
-            try:
-                result = renderer.render(doc.html, None, title=doc.title, base_dir=doc.base_dir,
-                                         author=project.site.record.group.name, created=doc.created, lang=LANG,
-                                         stylesheets=[(builder.css, theme)])
-            except Exception as exc:  # a WeasyPrint failure is reported, never a traceback
-                log.debug("rendering %s failed", doc.output, exc_info=True)
-                main = doc.sources[0].file if doc.sources else doc.template
-                problems.error("pdf.render", main, 1, "", f"无法生成 {doc.output}：{type(exc).__name__}: {exc}")
-                continue
-            bad = _render_problems(problems, doc, result)
-            if bad:
-                continue
-            cache.store(doc.output, key, result.data, dest)
-            _record(stats, doc.output, "rendered", time.perf_counter() - t0, result)
+            pending.append((doc, key, dest))
+    author = project.site.record.group.name
+    jobs = [(project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css, theme)
+            for doc, _, _ in pending]
+    for (doc, key, dest), (result, error, seconds) in zip(pending, _render_all(jobs)):
+        if error is not None:
+            main = doc.sources[0].file if doc.sources else doc.template
+            problems.error("pdf.render", main, 1, "", f"无法生成 {doc.output}：{error}")
+            continue
+        if _render_problems(problems, doc, result):
+            continue
+        cache.store(doc.output, key, result.data, dest)
+        _record(stats, doc.output, "rendered", seconds, result)
         if doc.output == HANDBOOK:
             handbook_key = key
     if handbook_key is not None:
@@ -129,6 +127,48 @@ def check_pdfs(project: Project, today: dt.date, cache_dir: Path) -> Problems:
         for rule, file, line, fld, message in doc.problems:
             problems.error(rule, file, line, fld, message)
     return problems
+
+
+_RENDERERS: dict = {}  # (root, cache_dir) -> Renderer, one per process
+
+
+def _render_job(job):
+    """Render one document (in a worker process, or here); never raises."""
+    root, cache_dir, html, title, base_dir, author, created, css, theme = job
+    t0 = time.perf_counter()
+    try:
+        renderer = _RENDERERS.get((root, cache_dir))
+        if renderer is None:
+            from .render import Renderer
+
+            renderer = _RENDERERS[(root, cache_dir)] = Renderer(root, cache_dir, prepare_fonts(cache_dir))
+        result = renderer.render(html, None, title=title, base_dir=base_dir, author=author,
+                                         created=created, lang=LANG, stylesheets=[(css, theme)])
+        return result, None, time.perf_counter() - t0
+    except Exception as exc:  # a WeasyPrint failure is reported, never a traceback
+        log.debug("rendering %s failed", title, exc_info=True)
+        return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+
+
+def _render_all(jobs: list) -> list:
+    """Render every job, on all cores when there is more than one document; results in job order."""
+    workers = min(len(jobs), os.cpu_count() or 1, 4)
+    if workers <= 1:
+        return [_render_job(j) for j in jobs]
+    import concurrent.futures
+    import multiprocessing
+
+    # the largest documents first, so the two cores finish together
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
+    results: list = [None] * len(jobs)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_render_job, jobs[i]): i for i in order}
+            for future in concurrent.futures.as_completed(futures):
+                results[futures[future]] = future.result()
+    except (OSError, concurrent.futures.process.BrokenProcessPool):  # no fork here: render in this process
+        return [_render_job(j) for j in jobs]
+    return results
 
 
 def _rel(root: Path, path: Path) -> str:
