@@ -42,13 +42,22 @@ def time_build(project: Path) -> float:
     return time.perf_counter() - t0
 
 
-def time_serve_edit(project: Path, port: int = 8765, limit: float = 120.0) -> float | None:
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def time_serve_edit(project: Path, port: int | None = None, limit: float = 120.0) -> float | None:
     """`mkdocs serve --dirty` as `make serve` runs it: seconds from saving an edited case
     to the edited text being served. Loopback only; every wait is bounded."""
     import re
     import signal
     import urllib.request
 
+    port = port or _free_port()
     mkdocs = Path(sys.executable).parent / "mkdocs"
     proc = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "--dirty", "--no-strict"], cwd=project,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
 from ..problems import Problems
-from .pii import LABELS, scan_text
+from .pii import LABELS, Finding, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
 
@@ -101,14 +101,33 @@ def _problem(out: Problems, finding, file: str, line: int, field: str, owner: st
               owner)
 
 
+class _PersistentScan:
+    """scan_text with results kept in .cache/pii-records.json: an unchanged project does not
+    even load the segmenter."""
+
+    def __init__(self, root: Path):
+        from ..digestcache import DigestCache
+
+        self.cache = DigestCache(root / ".cache" / "pii-records.json", _salt())
+
+    def __call__(self, text: str, allow: tuple[str, ...]) -> tuple:
+        key = self.cache.key(text, *allow)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return tuple(Finding(rule, a, b, text[a:b]) for rule, a, b in hit)
+        found = _scan(text, allow)
+        self.cache.put(key, [[f.rule, f.start, f.end] for f in found])
+        return found
+
+
 def scan_records(project: Project) -> Problems:
     """`pii.*` errors for every public text field and chapter body of the project."""
     out = Problems()
     base_allow = public_allow(project)
-    cache: dict = {}
+    scan = _PersistentScan(project.root)
     for item, path, text, owner in record_texts(project):
         allow = base_allow + [a.text for a in getattr(item.record, "pii_allow", [])]
-        findings = _scan(text, tuple(allow))
+        findings = scan(text, tuple(allow))
         if not findings:
             continue
         lines = _file_lines(project, item.file)
@@ -120,9 +139,10 @@ def scan_records(project: Project) -> Problems:
             _problem(out, f, item.file, line, ".".join(map(str, path)), owner)
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
-        for f in _scan(ch.body, tuple(allow)):
+        for f in scan(ch.body, tuple(allow)):
             line = ch.body_line + ch.body[: f.start].count("\n")
             _problem(out, f, ch.file, line, "body", ch.record.owner)
+    scan.cache.save()
     return out
 
 
@@ -158,19 +178,51 @@ def all_allowed(project: Project) -> list[str]:
     return out
 
 
+def _salt() -> bytes:
+    from . import pii
+
+    return Path(pii.__file__).read_bytes() + Path(__file__).read_bytes()
+
+
 def scan_output(project: Project, site_dir: Path) -> Problems:
-    """`pii.*` errors found in the built pages, the search index and the PDFs' text."""
+    """`pii.*` errors found in the built pages, the search index and the PDFs' text.
+
+    A file whose exact bytes were scanned clean before (same scanner, same allow list) is
+    not scanned again: an unchanged rebuild costs a hash per file.
+    """
+    from ..digestcache import DigestCache
+
     out = Problems()
     allow = all_allowed(project)
+    clean = DigestCache(project.root / ".cache" / "output-scan.json", _salt() + "\0".join(allow).encode())
+
+    def unseen(path: Path) -> str | None:
+        key = clean.key(path.read_bytes())
+        return None if clean.get(key) else key
+
+    def scanned(key: str, before: int) -> None:
+        if len(out.items) == before:
+            clean.put(key, 1)
+
     for page in sorted(site_dir.rglob("*.html")):
-        text = html_text(page.read_text(encoding="utf-8", errors="replace"))
-        _scan_built(out, text, allow, f"site/{page.relative_to(site_dir).as_posix()}")
+        key = unseen(page)
+        if key:
+            n = len(out.items)
+            text = html_text(page.read_text(encoding="utf-8", errors="replace"))
+            _scan_built(out, text, allow, f"site/{page.relative_to(site_dir).as_posix()}")
+            scanned(key, n)
     index = site_dir / "search" / "search_index.json"
-    if index.exists():
+    if index.exists() and (key := unseen(index)):
+        n = len(out.items)
         docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
         text = "\n".join(html_text(d.get("title", "") + "\n" + d.get("text", "")).replace("\u200b", "") for d in docs)
         _scan_built(out, text, allow, "site/search/search_index.json")
+        scanned(key, n)
     for pdf in sorted(site_dir.rglob("*.pdf")):
+        key = unseen(pdf)
+        if not key:
+            continue
+        n = len(out.items)
         try:
             text = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                                   text=True, timeout=120).stdout
@@ -179,6 +231,8 @@ def scan_output(project: Project, site_dir: Path) -> Problems:
                       "无法读取 PDF 文本（缺少 pdftotext，请安装 poppler-utils）。 Cannot read the PDF's text.")
             continue
         _scan_built(out, text, allow, f"site/{pdf.relative_to(site_dir).as_posix()}")
+        scanned(key, n)
+    clean.save()
     return out
 
 
