@@ -301,3 +301,19 @@ def test_outside_a_project_exits_2(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "new", "case")
     assert code == 2 and "rightsite" in err and not (tmp_path / "data").exists()
+
+
+def test_three_breakages_in_one_case_all_named_without_cascade(capsys, project):
+    """The issue's own scenario: a duplicate key, a bad date and a dangling law id in one file."""
+    path = project / CASE
+    edit(path, "nature: 售后服务\n", "nature: 售后服务\nnature: 质量\n")
+    edit(path, "closed: 2024-03-19", "closed: 2024-02-30")
+    edit(path, "laws: [cpl-23, cpl-24, sanbao-repair]", "laws: [cpl-23, cpl-999, sanbao-repair]")
+    code, report = check_json(capsys, project)
+    got = {(p["rule"], p["file"], p["line"], p["field"]) for p in report["problems"] if p["level"] == "error"}
+    assert got == {
+        ("schema.duplicate_key", CASE, line_of(path, "nature:", 2), "nature"),
+        ("schema.date", CASE, line_of(path, "closed:"), "closed"),
+        ("ref.law", CASE, line_of(path, "laws:"), "laws[1]"),
+    }
+    assert code == 1

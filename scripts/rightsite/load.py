@@ -52,6 +52,9 @@ class Project:
     events: dict[str, Loaded[Event]] = field(default_factory=dict)
     standards: dict[str, Loaded[Standard]] = field(default_factory=dict)
     chapters: dict[str, Loaded[Chapter]] = field(default_factory=dict)
+    # files that exist but did not validate: folder -> {file stem: (relative path, parsed YAML or None)}.
+    # References to them are not "missing", and their own references are still checked.
+    invalid: dict[str, dict[str, tuple[str, YamlDoc | None]]] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -104,7 +107,8 @@ def _load_single(project: Project, path: Path, model: type[T]) -> Loaded[T] | No
     if not path.exists():
         project.problems.error("schema.file", rel, 1, "", f"缺少文件 {rel}。请从仓库历史中恢复它。 Missing file.")
         return None
-    return _parse_mapping(project, path, model)
+    result = _parse_mapping(project, path, model)
+    return result if isinstance(result, Loaded) else None
 
 
 def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | None:
@@ -117,7 +121,7 @@ def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | 
         project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
         return None
     record = _validate(project, model, rel, doc)
-    return Loaded(record, rel, doc) if record is not None else None
+    return Loaded(record, rel, doc) if record is not None else doc
 
 
 # Parsed records by absolute path, reused while the file's size and mtime are unchanged:
@@ -158,8 +162,10 @@ def _load_dir(project: Project, folder: Path, model: type[T], id_pattern: str, e
         if path.suffix != ".yml":
             continue
         loaded = _cached(project, path, lambda p, path=path: _load_record(p, path, model, id_pattern, example))
-        if loaded is not None:
+        if isinstance(loaded, Loaded):
             out[loaded.record.id] = loaded
+        else:
+            project.invalid.setdefault(folder.name, {})[path.stem] = (project.rel(path), loaded)
     return out
 
 
@@ -170,8 +176,8 @@ def _load_record(project: Project, path: Path, model: type[T], id_pattern: str, 
                                f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
                                f" File name must be an id like {example}.yml.")
     loaded = _parse_mapping(project, path, model)
-    if loaded is None:
-        return None
+    if not isinstance(loaded, Loaded):
+        return loaded  # the parsed document (or None), for reference checks of invalid records
     record, doc = loaded.record, loaded.doc
     if record.id != path.stem:
         project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",

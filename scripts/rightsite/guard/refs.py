@@ -20,6 +20,27 @@ def _category(project: Project, item: Loaded, fld: str, value: str, names: set[s
                   f"“{value}”不是 data/categories.yml 中的{kind}。可选：{choices}。 Unknown {fld}.")
 
 
+def _raw_law_refs(project: Project, out: Problems) -> None:
+    """Records that failed validation still get their law ids checked, so one run names every problem."""
+    for folder in ("cases", "standards"):
+        for rel, doc in project.invalid.get(folder, {}).values():
+            if doc is None or not isinstance(doc.data, dict):
+                continue
+            lists = [(("laws",), doc.data.get("laws"))]
+            clauses = doc.data.get("clauses")
+            if isinstance(clauses, list):
+                lists += [(("clauses", i, "laws"), c.get("laws")) for i, c in enumerate(clauses) if isinstance(c, dict)]
+            for path, ids in lists:
+                if not isinstance(ids, list):
+                    continue
+                for i, law_id in enumerate(ids):
+                    if isinstance(law_id, str) and law_id not in project.laws:
+                        fld = ".".join(map(str, path)) + f"[{i}]"
+                        out.error("ref.law", rel, doc.line_of(path + (i,)), fld,
+                                  f"法律条款“{law_id}”在 data/laws.yml 中不存在。请先在 data/laws.yml 中添加该条，或改正编号。"
+                                  f" Unknown law id; add it to data/laws.yml or fix the id.")
+
+
 def check_refs(project: Project, today=None) -> Problems:
     """Every reference between records resolves, and dates are in order."""
     out = Problems()
@@ -47,7 +68,7 @@ def check_refs(project: Project, today=None) -> Problems:
         for i, rid in enumerate(c.related):
             if rid == c.id:
                 out.error("ref.case", case.file, case.line("related", i), f"related[{i}]", "案例不能关联自己。请删除这一项。")
-            elif rid not in project.cases:
+            elif rid not in project.cases and rid not in project.invalid.get("cases", {}):
                 out.error("ref.case", case.file, case.line("related", i), f"related[{i}]",
                           f"相关案例“{rid}”不存在（data/cases/{rid}.yml）。请改正编号或删除这一项。 Unknown case id.")
         if c.closed < c.received:
@@ -93,6 +114,8 @@ def check_refs(project: Project, today=None) -> Problems:
 
     for chapter in project.chapters.values():
         _law_refs(project, chapter, chapter.record.laws, ("laws",), out)
+
+    _raw_law_refs(project, out)
 
     if project.site:
         seen_ids: set[str] = set()

@@ -149,7 +149,7 @@ def _report_checks(project: Project, item: Loaded[Report]) -> Problems:
             out.error("schema.report", f, item.line("corrections"), "corrections",
                       "草稿不需要更正记录：更正只用于已发布的报告。请删除 corrections。 Corrections are for published reports only.")
     for i, cid in enumerate(r.featured_cases):
-        if cid not in project.cases:
+        if cid not in project.cases and cid not in project.invalid.get("cases", {}):
             out.error("ref.case", f, item.line("featured_cases", i), f"featured_cases[{i}]",
                       f"精选案例“{cid}”不存在（data/cases/{cid}.yml）。请改正编号或删除这一项。 Unknown case id.")
     for i, c in enumerate(r.corrections):
