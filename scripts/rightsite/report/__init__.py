@@ -83,6 +83,9 @@ class YearData:
         return self.report.record.status if self.report else "draft"
 
 
+_TABLES: dict[str, tuple] = {}  # path -> (stat key, table, problems)
+
+
 def read_table(project: Project, year: int, problems: Problems,
                cache: dict[int, ComplaintTable | None] | None = None) -> ComplaintTable | None:
     """The complaint table of `year`, or None if the file is missing or has any error."""
@@ -91,10 +94,19 @@ def read_table(project: Project, year: int, problems: Problems,
     path = complaints_path(project.root, year)
     table = None
     if path.exists() and project.categories is not None:
-        mine = Problems()
-        table = read_complaints(path, project.rel(path), year, project.categories.record, mine)
-        problems.extend(mine)
-        if mine.counts()["error"]:
+        st = path.stat()
+        # `make serve` and `rightsite build` read the same unchanged export several times
+        key = (str(path), st.st_mtime_ns, st.st_size, project.categories.record.model_dump_json())
+        hit = _TABLES.get(key[0])
+        if hit is not None and hit[0] == key:
+            table, found = hit[1], hit[2]
+        else:
+            mine = Problems()
+            table = read_complaints(path, project.rel(path), year, project.categories.record, mine)
+            found = list(mine.items)
+            _TABLES[key[0]] = (key, table, found)
+        problems.extend(found)
+        if any(p.level == "error" for p in found):
             table = None
     if cache is not None:
         cache[year] = table

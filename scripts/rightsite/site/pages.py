@@ -41,7 +41,19 @@ def review_notice(last: dt.date | None) -> str:
             f"如内容与现行规定不一致，以现行法律法规为准；有疑问请咨询服务台。\n</div>\n\n")
 
 
+_ENVS: dict[str, jinja2.Environment] = {}
+
+
 def make_env(theme_dir: Path) -> jinja2.Environment:
+    """One environment per theme folder per process: compiled templates are reused by
+    every rebuild of `make serve` (Jinja recompiles a template only when its file changes)."""
+    key = str(theme_dir)
+    if key not in _ENVS:
+        _ENVS[key] = _new_env(theme_dir)
+    return _ENVS[key]
+
+
+def _new_env(theme_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme_dir / "pages")),
         autoescape=True,
@@ -64,8 +76,12 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
 class SiteContent:
     """Builds every generated page of the site for one project and one `today`."""
 
-    def __init__(self, project: Project, today: dt.date, theme_dir: Path):
+    def __init__(self, project: Project, today: dt.date, theme_dir: Path, memo: dict | None = None):
         self.p = project
+        self.theme_dir = theme_dir
+        # src_uri -> (record, inputs fingerprint, markdown): `make serve` keeps this between
+        # rebuilds and re-renders only the pages of records that were re-read
+        self.memo = memo if memo is not None else {}
         self.today = today
         self.now = start_of_day(today)
         self.env = make_env(theme_dir)
@@ -112,6 +128,17 @@ class SiteContent:
         cases = self.cases_sorted()
         chapters = [c for c in self.p.sorted_chapters()]
 
+        fp = self._fingerprint()
+
+        def record_page(uri: str, loaded, template: str, extra: tuple = (), **ctx) -> GeneratedPage:
+            key = (fp, extra)
+            hit = self.memo.get(uri)
+            if hit is not None and hit[0] is loaded and hit[1] == key:
+                return GeneratedPage(uri, hit[2], loaded.file)
+            md = self.render(template, **ctx)
+            self.memo[uri] = (loaded, key, md)
+            return GeneratedPage(uri, md, loaded.file)
+
         def section(uri: str, template: str, **ctx) -> None:
             intro = intros.get(uri)
             md = self.render(template, intro=intro, **ctx)
@@ -125,14 +152,15 @@ class SiteContent:
         for facet in self.facets(cases):
             out.append(GeneratedPage(f"cases/by-{facet['key']}.md",
                                      self.render("cases_facet.md.j2", facet=facet), "data/categories.yml"))
+        slugs = self.slugs()
         for loaded in self.p.cases.values():
-            out.append(GeneratedPage(f"cases/{loaded.id}.md",
-                                     self.render("case.md.j2", case=loaded.record, slugs=self.slugs()), loaded.file))
+            # a case page shows the titles of its related cases, nothing else of other records
+            related = tuple((r, self.p.cases[r].record.title) for r in loaded.record.related if r in self.p.cases)
+            out.append(record_page(f"cases/{loaded.id}.md", loaded, "case.md.j2", related, case=loaded.record, slugs=slugs))
         section("events/index.md", "events_index.md.j2", upcoming=upcoming, past=past)
         for loaded in self.p.events.values():
-            out.append(GeneratedPage(f"events/{loaded.id}.md", self.render(
-                "event.md.j2", event=loaded.record, upcoming=loaded.record in upcoming,
-                jsonld=Markup(event_jsonld(self.p, loaded.record))), loaded.file))
+            out.append(record_page(f"events/{loaded.id}.md", loaded, "event.md.j2", event=loaded.record,
+                                   upcoming=loaded.record in upcoming, jsonld=Markup(event_jsonld(self.p, loaded.record))))
         standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
         section("standards/index.md", "standards_index.md.j2", standards=standards)
         for loaded in self.p.standards.values():
@@ -181,6 +209,18 @@ class SiteContent:
             lines.append("")
         lines.append(f'<p class="rs-reviewed">最近审核：{reviewed} · 负责：{inline(rec.owner)}</p>')
         return head + markdown + "\n".join(lines) + "\n"
+
+    def _fingerprint(self) -> tuple:
+        """Everything a record's own page depends on besides the record itself."""
+        stamps = []
+        for path in [self.p.root / "data" / n for n in ("site.yml", "laws.yml", "categories.yml")] + \
+                sorted((self.theme_dir / "pages").glob("*.j2")):
+            try:
+                st = path.stat()
+                stamps.append((str(path), st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamps.append((str(path), None))
+        return (self.today, tuple(stamps), tuple(sorted(self.overdue)))
 
     def facets(self, cases: list) -> list[dict]:
         """Grouped lists of cases by nature, sector, year and outcome (work without JavaScript)."""

@@ -44,6 +44,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.serving = False
         self.dirty = False
         self.previous: dict[str, str] = {}  # src_uri -> markdown of the last build (serve --dirty)
+        self.page_memo: dict = {}  # rendered record pages, reused while their record is unchanged
+        self.ics_memo: dict = {}
         self.project = None
         self.content: SiteContent | None = None
         self.edit_paths: dict[str, str] = {}
@@ -73,7 +75,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
                               f" Fix the problems above and build again.")
         self.project = project
-        self.content = SiteContent(project, today, self.root / self.config.theme_dir)
+        self.content = SiteContent(project, today, self.root / self.config.theme_dir,
+                                   memo=self.page_memo if self.serving else None)
         site = project.site.record
         config.site_url = site.base_url
         if site.repo_url:
@@ -155,7 +158,12 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         (site_dir / "events.ics").write_bytes(events_ics(self.project, today))
         (site_dir / "feed.xml").write_bytes(atom_feed(self.project, today))
         for loaded in self.project.events.values():
-            (site_dir / "events" / f"{loaded.id}.ics").write_bytes(event_ics(self.project, loaded.record, today))
+            path = site_dir / "events" / f"{loaded.id}.ics"
+            hit = self.ics_memo.get(loaded.id)
+            if self.serving and hit is not None and hit[0] is loaded and hit[1] == today and path.exists():
+                continue  # `make serve`: unchanged event, its calendar file is already there
+            path.write_bytes(event_ics(self.project, loaded.record, today))
+            self.ics_memo[loaded.id] = (loaded, today)
         from .weight import compact_search_index, precompress
 
         compact_search_index(site_dir / "search" / "search_index.json")
