@@ -317,3 +317,13 @@ def test_three_breakages_in_one_case_all_named_without_cascade(capsys, project):
         ("ref.law", CASE, line_of(path, "laws:"), "laws[1]"),
     }
     assert code == 1
+
+
+def test_unknown_figure_placeholder_in_report_words(capsys, project):
+    path = project / "data/reports/2025.yml"
+    edit(path, "  - 7日内办结率{complaints.closed_within_7d.share}", "  - 7日内办结率{complaints.closed_within_7days}")
+    code, report = check_json(capsys, project)
+    [p] = only(report, "ref.figure")
+    assert (p["file"], p["line"], p["field"]) == ("data/reports/2025.yml", line_of(path, "closed_within_7days"),
+                                                  "highlights.2")
+    assert code == 1

@@ -73,23 +73,11 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
 
 
 def _report_texts(project: Project, owner: str):
-    """The editors' words of every annual report (foreword, highlights, suggestions, corrections)."""
-    from ..model.report import Report
-    from ..report import read_record
+    """The editors' words of every annual report."""
+    from ..report import report_words
 
-    folder = project.root / "data" / "reports"
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        item = read_record(project.root, path, Report, Problems())
-        if item is None:
-            continue
-        rec = item.record
-        yield item, ("title",), rec.title, owner
-        yield item, ("foreword",), rec.foreword, owner
-        for name in ("highlights", "suggestions"):
-            for i, text in enumerate(getattr(rec, name)):
-                yield item, (name, i), text, owner
-        for i, c in enumerate(rec.corrections):
-            yield item, ("corrections", i, "reason"), c.reason, owner
+    for item, path, text in report_words(project):
+        yield item, path, text, owner
 
 
 def _problem(out: Problems, finding, file: str, line: int, field: str, owner: str) -> None:

@@ -83,6 +83,24 @@ class YearData:
         return self.report.record.status if self.report else "draft"
 
 
+def report_words(project: Project):
+    """(report file, path of the field, text) of the editors' words of every annual report:
+    title, foreword, highlights, suggestions and correction reasons."""
+    folder = project.root / "data" / "reports"
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        item = read_record(project.root, path, Report, Problems())
+        if item is None:
+            continue
+        rec = item.record
+        yield item, ("title",), rec.title
+        yield item, ("foreword",), rec.foreword
+        for name in ("highlights", "suggestions"):
+            for i, text in enumerate(getattr(rec, name)):
+                yield item, (name, i), text
+        for i, c in enumerate(rec.corrections):
+            yield item, ("corrections", i, "reason"), c.reason
+
+
 _TABLES: dict[str, tuple] = {}  # path -> (stat key, table, problems)
 
 

@@ -55,26 +55,15 @@ def fill(text: str, figures: dict[str, Any]) -> tuple[str, list[str]]:
 def placeholder_problems(project) -> "Problems":
     """Every `{key}` in a report's words must name a figure (rule `ref.figure`)."""
     from ..problems import Problems
-    from .figures import FIGURES
-    from . import read_record, report_path
-    from ..model.report import Report
+    from . import report_words
 
     out = Problems()
-    folder = project.root / "data" / "reports"
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        item = read_record(project.root, path, Report, Problems())
-        if item is None:
-            continue
-        rec = item.record
-        fields = [("foreword", rec.foreword)] + [(f"highlights[{i}]", h) for i, h in enumerate(rec.highlights)] \
-            + [(f"suggestions[{i}]", s) for i, s in enumerate(rec.suggestions)]
-        for name, text in fields:
-            for m in PLACEHOLDER.finditer(text or ""):
-                key = m.group(1)
-                head = key.rpartition(".")[0]
-                if key not in FIGURES and head not in FIGURES:
-                    path_ = tuple(int(p) if p.isdigit() else p for p in name.replace("[", ".").replace("]", "").split("."))
-                    out.error("ref.figure", item.file, item.line(*path_), name,
-                              f"“{{{key}}}”不是报告中的数字。可用的数字见 rightsite report {rec.year} 的输出（如 {{complaints.total}}）。"
-                              " Unknown figure in placeholder.")
+    for item, path, text in report_words(project):
+        for m in PLACEHOLDER.finditer(text or ""):
+            key = m.group(1)
+            if key not in FIGURES and key.rpartition(".")[0] not in FIGURES:
+                name = ".".join(map(str, path))
+                out.error("ref.figure", item.file, item.line(*path), name,
+                          f"“{{{key}}}”不是报告中的数字。可用的数字见 rightsite report {item.record.year} 的输出（如 {{complaints.total}}）。"
+                          " Unknown figure in placeholder.")
     return out
