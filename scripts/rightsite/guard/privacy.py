@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -206,27 +207,52 @@ def scan_output(project: Project, site_dir: Path) -> Problems:
         text = "\n".join(html_text(d.get("title", "") + "\n" + d.get("text", "")).replace("\u200b", "") for d in docs)
         _scan_built(out, text, allow, "site/search/search_index.json")
         scanned(key, n)
-    for pdf in sorted(site_dir.rglob("*.pdf")):
-        key = unseen(pdf)
-        if not key:
-            continue
-        n = len(out.items)
-        try:
-            text = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                                  text=True, timeout=120).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            out.error("pii.output", f"site/{pdf.relative_to(site_dir).as_posix()}", 1, "",
+    pdfs = [(pdf, key) for pdf in sorted(site_dir.rglob("*.pdf")) if (key := unseen(pdf))]
+    # pdftotext runs as separate processes: extract on every core, scan here in order
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        texts = list(pool.map(_pdf_text, [pdf for pdf, _ in pdfs]))
+    for (pdf, key), text in zip(pdfs, texts):
+        name = f"site/{pdf.relative_to(site_dir).as_posix()}"
+        if text is None:
+            out.error("pii.output", name, 1, "",
                       "无法读取 PDF 文本（缺少 pdftotext，请安装 poppler-utils）。 Cannot read the PDF's text.")
             continue
-        _scan_built(out, text, allow, f"site/{pdf.relative_to(site_dir).as_posix()}")
+        n = len(out.items)
+        _scan_built(out, text, allow, name)
         scanned(key, n)
     clean.save()
     return out
 
 
+def _pdf_text(pdf: Path) -> str | None:
+    try:
+        return subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                              text=True, timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+_SEEN_CLEAN: set[tuple[str, tuple]] = set()  # lines of built output already scanned clean
+
+
 def _scan_built(out: Problems, text: str, allow: list[str], name: str) -> None:
-    for f in scan_text(text, allow):
-        line = text[: f.start].count("\n") + 1
+    """Scan built text line by line; the header, nav and footer repeat on every page, so a
+    line already found clean (with the same allow list) is not scanned again."""
+    allow_key = tuple(allow)
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip() or (line, allow_key) in _SEEN_CLEAN:
+            continue
+        found = scan_text(line, allow)
+        if not found:
+            _SEEN_CLEAN.add((line, allow_key))
+            continue
+        _report_built(out, found, name, lineno)
+
+
+def _report_built(out: Problems, found, name: str, line: int) -> None:
+    for f in found:
         label = LABELS.get(f.rule, f.rule)
         out.error(f.rule, name, line, "output",
                   f"生成的网站或 PDF 中发现疑似{label}“{f.masked()}”（第二道检查）。请找到来源记录改为匿名写法；"
