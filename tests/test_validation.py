@@ -1,8 +1,6 @@
 """One broken fixture per validation rule: rule, file, line and a message with the fix."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import check_json, edit, line_of

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .model import Case, Categories, Chapter, Event, Law, Laws, Site, Standard
+from .model import Case, Categories, Chapter, Event, Law, Site, Standard
 from .model.common import Record, validate_doc
 from .problems import Problems
 from .yamlio import YamlDoc, parse_yaml

@@ -73,7 +73,7 @@ def explain(err: dict) -> str:
     if kind == "string_pattern_mismatch":
         return f"“{_plain(value)}”格式不对：只能用字母、数字、连字符（如 2025-017）。 Use letters, digits and dashes only."
     if kind == "string_type":
-        return f"应为文字，却写成了列表或映射。 Must be text, not a list or mapping."
+        return "应为文字，却写成了列表或映射。 Must be text, not a list or mapping."
     if kind == "list_type":
         return "应为列表（每项一行，以“- ”开头，或写成 [a, b]）。 Must be a list."
     if kind in {"dict_type", "model_type", "model_attributes_type"}:

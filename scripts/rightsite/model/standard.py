@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Date, Id, OptText, Record, Text, PiiAllow
+from .common import Date, Id, PiiAllow, Record, Text
 
 
 class Clause(Record):

@@ -12,7 +12,7 @@ from ..load import Loaded, Project, load_project
 from ..model.report import Report
 from ..model.survey import Survey
 from ..problems import Problems
-from . import YearData, load_year, read_record, read_table, report_path, survey_path
+from . import YearData, load_year, read_record, read_table
 from .complaints import ComplaintTable, complaints_path
 from .figures import FIGURES
 from .freeze import apply_corrections, drift_problems, freeze_report

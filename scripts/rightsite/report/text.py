@@ -52,7 +52,7 @@ def fill(text: str, figures: dict[str, Any]) -> tuple[str, list[str]]:
     return PLACEHOLDER.sub(sub, text), unknown
 
 
-def placeholder_problems(project) -> "Problems":
+def placeholder_problems(project):
     """Every `{key}` in a report's words must name a figure (rule `ref.figure`)."""
     from ..problems import Problems
     from . import report_words

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
