@@ -13,8 +13,6 @@ import io
 import re
 from typing import Any, NamedTuple
 
-import matplotlib
-from matplotlib.figure import Figure
 
 FONT = "Noto Sans CJK SC"
 COLOR = "#2f6db5"
@@ -41,7 +39,7 @@ class Chart(NamedTuple):
     rows: list[tuple[str, str]]
 
 
-def _svg(fig: Figure, title: str) -> str:
+def _svg(fig: Any, title: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "rightsite"})
     text = buf.getvalue()
@@ -60,6 +58,9 @@ def _fmt(value: Any, unit: str) -> str:
 
 def _bars(title: str, labels: list[str], values: list[float], unit: str, horizontal: bool,
           notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2)) -> str:
+    import matplotlib  # imported only when a chart is drawn: most builds reuse cached charts
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=size, dpi=100)
         ax = fig.add_subplot()

@@ -54,7 +54,15 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
 
 
 def _new_env(theme_dir: Path) -> jinja2.Environment:
+    # compiled templates are kept in .cache/jinja (next to theme/) so a new process skips compiling
+    cache = theme_dir.parent / ".cache" / "jinja"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
+    except OSError:
+        bytecode = None
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(theme_dir / "pages")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
