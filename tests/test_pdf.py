@@ -159,7 +159,9 @@ def test_text_helpers():
     assert short_description("一句。二句。" * 100, 20).endswith("。")
     assert len(short_description("很长" * 200, 50)) <= 50
     assert str(html_paragraphs("<script>x</script> & 换行前。\n续行\n\n第二段")) == \
-        "<p>&lt;script&gt;x&lt;/script&gt; &amp; 换行前。续行</p><p>第二段</p>"
+        "<p>&lt;script&gt;x&lt;/script&gt; &amp; 换行前。续行</p>\n<p>第二段</p>"
+    # list items keep their whole text (the web's escaping, rendered as HTML)
+    assert str(html_paragraphs("说明：\n- 第一项\n- 第二项")) == "<p>说明：</p>\n<ul>\n<li>第一项</li>\n<li>第二项</li>\n</ul>"
 
 
 def test_qr_is_a_scalable_square():

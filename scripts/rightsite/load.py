@@ -55,6 +55,9 @@ class Project:
     # files that exist but did not validate: folder -> {file stem: (relative path, parsed YAML or None)}.
     # References to them are not "missing", and their own references are still checked.
     invalid: dict[str, dict[str, tuple[str, YamlDoc | None]]] = field(default_factory=dict)
+    # results derived from this snapshot of the records (e.g. a year's report figures), computed
+    # once and shared by the check, the website and the PDFs of one build
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

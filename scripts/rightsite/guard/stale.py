@@ -103,7 +103,7 @@ def find_stale(project: Project, today: dt.date) -> Problems:
     retired = {lid: law.record for lid, law in project.laws.items()
                if (law.record.repealed <= today if law.record.repealed else bool(law.record.superseded_by))}
     if retired:
-        for item, path, law_id, owner in _citations(project, group_owner):
+        for item, path, law_id, owner in citations(project, group_owner):
             if law_id in retired:
                 law = retired[law_id]
                 since = law.repealed or "（日期未填）"
@@ -134,7 +134,7 @@ def find_stale(project: Project, today: dt.date) -> Problems:
     return out
 
 
-def _citations(project: Project, group_owner: str):
+def citations(project: Project, group_owner: str = ""):
     """(record, path to the citation, law id, owner) for every law citation."""
     for ch in project.sorted_chapters():
         for i, law_id in enumerate(ch.record.laws):

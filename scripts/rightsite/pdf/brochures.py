@@ -21,11 +21,11 @@ from urllib.parse import urljoin, urlparse
 import jinja2
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..clock import SHANGHAI, start_of_day
 from ..load import Loaded, Project
-from ..site.markup import CJK_END, LIST_LINE
+from ..site.markup import paragraphs
 from ..yamlio import dotted
 from .fetcher import ProjectFetcher, scan_html
 from .fonts import FontSet, describe_char
@@ -73,21 +73,9 @@ def event_when(start: dt.datetime, end: dt.datetime) -> tuple[str, str]:
 
 
 def html_paragraphs(text: object) -> Markup:
-    """Record text as escaped HTML paragraphs; list lines become a list, wrapped CJK lines are joined."""
-    out = []
-    for block in re.split(r"\n\s*\n", str(text or "").strip()):
-        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        if len(lines) > 1 and all(LIST_LINE.match(ln) for ln in lines):
-            items = "".join(f"<li>{escape(LIST_LINE.sub('', ln))}</li>" for ln in lines)
-            out.append(f"<ul>{items}</ul>")
-            continue
-        joined = lines[0]
-        for ln in lines[1:]:
-            joined += ("" if CJK_END.search(joined) else " ") + ln
-        out.append(f"<p>{escape(joined)}</p>")
-    return Markup("".join(out))
+    """Record text as HTML for print: the website's escaping (site.markup.paragraphs), rendered
+    by Markdown, so lists, joined CJK lines and escaping are the same in both places."""
+    return Markup(markdown.markdown(str(paragraphs(text)), output_format="html"))
 
 
 def short_description(text: str, limit: int = FLYER_DESCRIPTION_CHARS) -> str:

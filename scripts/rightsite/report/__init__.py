@@ -136,8 +136,12 @@ def load_year(project: Project, year: int, cache: dict[int, ComplaintTable | Non
 
     Problems of those inputs, and loading errors of the records the figures count
     (events, cases, standards, categories), are in `.problems`; then `.figures` is None.
+    Computed once per loaded project: check, website and PDFs share the result.
     """
-    data = YearData(year)
+    years = project.memo.setdefault("report.years", {})
+    if year in years:
+        return years[year]
+    data = years[year] = YearData(year)
     root = project.root
     data.table = read_table(project, year, data.problems, cache)
     if complaints_path(root, year - 1).exists():

@@ -185,14 +185,12 @@ class SiteContent:
         from .reportpages import context, year_views
 
         views = year_views(self.p)
-        self.report_years = [v.year for v in views]
         if not views:
             return []
         pages = [GeneratedPage("reports/index.md", self.render("reports_index.md.j2", views=views), None)]
         for v in views:
             pages.append(GeneratedPage(f"reports/{v.year}.md", self.render("report.md.j2", **context(v)),
                                        f"data/reports/{v.year}.yml"))
-        self.report_views = views
         return pages
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
@@ -260,17 +258,15 @@ class SiteContent:
         return [{"law": law, "short": items[0].short, "articles": items} for law, items in groups.items()]
 
     def cited_by(self) -> dict[str, list[tuple[str, str]]]:
-        """law id -> [(label, link from laws.md)] of every record that cites it."""
-        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for ch in self.p.sorted_chapters():
-            for law in ch.record.laws:
-                out[law].append((f"手册：{ch.record.title}", f"handbook/{Path(ch.file).stem}.md"))
-        for c in self.cases_sorted():
-            for law in c.laws:
-                out[law].append((f"案例：{c.title}", f"cases/{c.id}.md"))
-        for s in self.p.standards.values():
-            laws = {law for cl in s.record.clauses for law in cl.laws}
-            for law in sorted(laws):
-                out[law].append((f"标准：{s.record.title}", f"standards/{s.id}.md"))
-        return out
+        """law id -> [(label, link from laws.md)] of every record that cites it (the same
+        citations the staleness check walks), each record once per law."""
+        from ..guard.stale import citations
+
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        for item, _, law_id, _ in citations(self.p):
+            folder, stem = item.file.split("/")[-2], Path(item.file).stem
+            kind, page = {"handbook": ("手册", f"handbook/{stem}.md"), "cases": ("案例", f"cases/{stem}.md"),
+                          "standards": ("标准", f"standards/{stem}.md")}[folder]
+            out[law_id].setdefault(page, f"{kind}：{item.record.title}")
+        return {law: [(label, page) for page, label in pages.items()] for law, pages in out.items()}
 

@@ -64,8 +64,11 @@ def _unique_ids(svg: str, prefix: str) -> str:
 
 
 def year_views(project: Project) -> list[YearView]:
-    """Every year that has a complaint export and computable figures, newest first."""
-    views = []
+    """Every year that has a complaint export and computable figures, newest first
+    (once per loaded project: the report pages and the report PDFs share them)."""
+    if "report.views" in project.memo:
+        return project.memo["report.views"]
+    views = project.memo["report.views"] = []
     cache: dict = {}
     for year in sorted(available_years(project.root), reverse=True):
         data = load_year(project, year, cache)
