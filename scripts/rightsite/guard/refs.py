@@ -5,12 +5,16 @@ from ..load import Loaded, Project
 from ..problems import Problems
 
 
+def unknown_law(out: Problems, file: str, line: int, fld: str, law_id: str) -> None:
+    out.error("ref.law", file, line, fld,
+              f"法律条款“{law_id}”在 data/laws.yml 中不存在。请先在 data/laws.yml 中添加该条，或改正编号。"
+              f" Unknown law id; add it to data/laws.yml or fix the id.")
+
+
 def _law_refs(project: Project, item: Loaded, ids: list[str], path: tuple, out: Problems) -> None:
     for i, law_id in enumerate(ids):
         if law_id not in project.laws:
-            out.error("ref.law", item.file, item.line(*path, i), f"{'.'.join(map(str, path))}[{i}]",
-                      f"法律条款“{law_id}”在 data/laws.yml 中不存在。请先在 data/laws.yml 中添加该条，或改正编号。"
-                      f" Unknown law id; add it to data/laws.yml or fix the id.")
+            unknown_law(out, item.file, item.line(*path, i), f"{'.'.join(map(str, path))}[{i}]", law_id)
 
 
 def _category(project: Project, item: Loaded, fld: str, value: str, names: set[str], kind: str, out: Problems) -> None:
@@ -36,9 +40,7 @@ def _raw_law_refs(project: Project, out: Problems) -> None:
                 for i, law_id in enumerate(ids):
                     if isinstance(law_id, str) and law_id not in project.laws:
                         fld = ".".join(map(str, path)) + f"[{i}]"
-                        out.error("ref.law", rel, doc.line_of(path + (i,)), fld,
-                                  f"法律条款“{law_id}”在 data/laws.yml 中不存在。请先在 data/laws.yml 中添加该条，或改正编号。"
-                                  f" Unknown law id; add it to data/laws.yml or fix the id.")
+                        unknown_law(out, rel, doc.line_of(path + (i,)), fld, law_id)
 
 
 def check_refs(project: Project, today=None) -> Problems:
@@ -118,6 +120,7 @@ def check_refs(project: Project, today=None) -> Problems:
     _raw_law_refs(project, out)
 
     if project.site:
+        _home_refs(project, out)
         seen_ids: set[str] = set()
         for i, ch in enumerate(project.site.record.channels):
             if ch.id in seen_ids:
@@ -125,6 +128,32 @@ def check_refs(project: Project, today=None) -> Problems:
                           f"channels[{i}].id", f"渠道编号“{ch.id}”重复。请改成唯一的编号。")
             seen_ids.add(ch.id)
     return out
+
+
+def _home_refs(project: Project, out: Problems) -> None:
+    """What `home` in data/site.yml features must exist, or the home page would link nowhere."""
+    site = project.site
+    home = site.record.home
+    chapters = "、".join(sorted(project.chapters)) or "（无）"
+
+    def chapter(stem: str | None, path: tuple) -> None:
+        if stem and stem not in project.chapters:
+            out.error("ref.chapter", site.file, site.line(*path), ".".join(map(str, path)),
+                      f"手册章节“{stem}”不存在（content/handbook/{stem}.md）。请写章节的文件名（不含 .md），"
+                      f"现有：{chapters}；或删去这一行。 Unknown handbook chapter.")
+
+    chapter(home.complaint_chapter, ("home", "complaint_chapter"))
+    if home.rights:
+        chapter(home.rights.chapter, ("home", "rights", "chapter"))
+        for i, right in enumerate(home.rights.items):
+            if right.law not in project.laws:
+                unknown_law(out, site.file, site.line("home", "rights", "items", i, "law"),
+                            f"home.rights.items[{i}].law", right.law)
+    for i, ch in enumerate(site.record.channels):
+        if ch.image and not (project.root / "content" / ch.image).is_file():
+            out.error("ref.file", site.file, site.line("channels", i, "image"), f"channels[{i}].image",
+                      f"图片 content/{ch.image} 不存在。请把二维码图片放到 content/ 下这个位置，或改正路径。"
+                      " The image file does not exist under content/.")
 
 
 def check_placeholders(project: Project) -> Problems:

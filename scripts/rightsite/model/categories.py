@@ -24,11 +24,24 @@ class Sector(Category):
     group: Literal["商品类", "服务类", "其他类"] = Field(title="大类")
 
 
+class Outcome(Category):
+    resolution: Literal["resolved", "partly", "unresolved", "other"] = Field(
+        title="是否算作解决",
+        description="resolved 解决 / partly 部分解决（两者计入解决率）/ unresolved 未解决 / other 不计入（如撤回、转办）")
+
+
+RESOLUTION_LABELS = {"resolved": "解决", "partly": "部分解决", "unresolved": "未解决", "other": "不计入"}
+
+
 class Categories(Record):
     natures: list[Nature] = Field(min_length=1, title="投诉性质")
     sectors: list[Sector] = Field(min_length=1, title="行业")
     channels: list[Category] = Field(min_length=1, title="投诉来源渠道")
-    outcomes: list[Category] = Field(min_length=1, title="处理结果")
+    outcomes: list[Outcome] = Field(min_length=1, title="处理结果")
+
+    def resolved_outcomes(self) -> list[str]:
+        """Names of the outcomes counted as resolved (fully or partly), in file order."""
+        return [o.name for o in self.outcomes if o.resolution in ("resolved", "partly")]
 
     def nature_names(self) -> dict[str, str]:
         """Every accepted name (including aliases) -> canonical name."""

@@ -24,12 +24,15 @@ class Group(Record):
 
 class Channel(Record):
     id: Id = Field(title="渠道编号")
-    kind: Literal["hotline", "email", "online", "desk", "12315"] = Field(title="类型")
+    kind: Literal["hotline", "email", "online", "desk", "12315", "wechat"] = Field(
+        title="类型", description="hotline 电话 / email 邮箱 / online 网上留言 / desk 现场接待 / 12315 / wechat 微信公众号或小程序")
     name: Text = Field(title="名称")
-    value: Text = Field(title="号码、地址或网址")
+    value: Text = Field(title="号码、地址、网址或账号名", description="wechat 填公众号或小程序的名称")
     hours: OptText = Field(None, title="服务时间")
     note: OptText = Field(None, title="说明")
     url: OptText = Field(None, title="链接")
+    image: OptText = Field(None, title="二维码图片",
+                           description="可选：content/ 下的图片路径（如 assets/wechat-qr.png），网页和海报上显示")
     verified: Date = Field(title="最近核实日期", description="最近一次有人确认该渠道可用的日期")
 
     @model_validator(mode="after")
@@ -45,7 +48,31 @@ class Channel(Record):
             rule = checks.get(self.kind) if value is self.value else (r"https?://[^\s\"'<>]+", "应为 http(s):// 开头的网址")
             if value and rule and not re.fullmatch(rule[0], value):
                 raise ValueError(f"“{value[:40]}”{rule[1]}。 The value does not fit kind `{self.kind}`.")
+        if self.image is not None and not re.fullmatch(r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(?:png|jpg|jpeg|svg)", self.image):
+            raise ValueError(f"“{self.image[:40]}”应为 content/ 下的图片路径，如 assets/wechat-qr.png（png、jpg 或 svg）。"
+                             " The image must be a path under content/, e.g. assets/wechat-qr.png.")
         return self
+
+
+class Right(Record):
+    name: Text = Field(title="权利名称", description="如 安全权")
+    law: Id = Field(title="法律条款", description="data/laws.yml 中的编号，如 cpl-7")
+
+
+class HomeRights(Record):
+    title: Text = Field(title="标题", description="如 消费者的九项权利")
+    intro: OptText = Field(None, title="引言")
+    chapter: OptText = Field(None, title="详见手册章节", description="content/handbook/ 下的文件名（不含 .md）")
+    items: list[Right] = Field(min_length=1, title="各项权利")
+
+
+class Home(Record):
+    """What the home page features; every part is optional and is left out when absent."""
+
+    intro: OptText = Field(None, title="导语", description="首页热线下面的一段话")
+    complaint_chapter: OptText = Field(None, title="投诉指南章节",
+                                       description="content/handbook/ 下讲如何投诉的章节文件名（不含 .md）")
+    rights: HomeRights | None = Field(None, title="消费者权利")
 
 
 class ReviewPolicy(Record):
@@ -58,10 +85,23 @@ class ReviewPolicy(Record):
 
 
 class Site(Record):
+    site_name: OptText = Field(None, title="网站名称", description="不写则为“商场简称＋消费者权益保障”")
+    site_description: OptText = Field(None, title="网站简介", description="搜索结果和分享链接中显示的一句话")
     mall: Mall
     group: Group
     base_url: Text = Field(title="网站地址", pattern=r"^https?://.+/$")
     repo_url: OptText = Field(None, title="代码仓库地址")
     edit_uri: OptText = Field(None, title="编辑链接路径")
     channels: list[Channel] = Field(min_length=1, title="投诉渠道")
+    promise: OptText = Field(None, title="服务承诺", description="如 1 个工作日内确认收到、7 个工作日内答复；显示在投诉渠道页")
+    home: Home = Field(default_factory=Home, title="首页")
     review: ReviewPolicy = Field(default_factory=ReviewPolicy, title="复核周期")
+
+    @property
+    def title(self) -> str:
+        """The site's name in <title>, the header and the PDFs' metadata."""
+        return self.site_name or f"{self.mall.short_name or self.mall.name}消费者权益保障"
+
+    @property
+    def description(self) -> str:
+        return self.site_description or f"{self.mall.name}{self.group.name}：投诉渠道、维权手册、典型案例、宣传活动与服务标准"

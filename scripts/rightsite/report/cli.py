@@ -14,7 +14,7 @@ from ..model.survey import Survey
 from ..problems import Problems
 from . import YearData, load_year, read_record, read_table
 from .complaints import ComplaintTable, complaints_path
-from .figures import FIGURES
+from .figures import FIGURES, definitions
 from .freeze import apply_corrections, drift_problems, freeze_report
 
 STATUS_LABELS = {"draft": "草稿", "published": "已发布"}
@@ -64,7 +64,7 @@ def run_report(root: Path, year: int, fmt: str, freeze: bool, today: dt.date) ->
     if fmt == "json":
         print(json.dumps({"year": year, "status": data.status, "figures": figures}, ensure_ascii=False, indent=2))
     else:
-        print(to_text(data, figures, notices))
+        print(to_text(data, figures, notices, project.categories.record if project.categories else None))
     return code
 
 
@@ -76,7 +76,7 @@ def _value(value: Any, unit: str) -> str:
     return f"{value} {unit}".rstrip()
 
 
-def to_text(data: YearData, figures: dict[str, Any], notices: list[dict[str, Any]]) -> str:
+def to_text(data: YearData, figures: dict[str, Any], notices: list[dict[str, Any]], categories=None) -> str:
     """A plain listing for editors: every figure with its label, then the definitions."""
     rec = data.report.record if data.report else None
     head = f"{data.year} 年度报告数字 · {STATUS_LABELS[data.status]} {data.status}"
@@ -100,7 +100,8 @@ def to_text(data: YearData, figures: dict[str, Any], notices: list[dict[str, Any
     for n in notices:
         lines.append(f"更正 {n['date']}：{n['label']} 由 {n['old']} 更正为 {n['new']}。{n['reason']}")
     lines += ["", "数据说明"]
-    lines += [f"  {f.label}（{f.key}）：{f.definition}" for f in FIGURES.values() if f.key in figures]
+    keys = [f.key for f in FIGURES.values() if f.key in figures]
+    lines += [f"  {label}（{key}）：{text}" for key, (label, text) in zip(keys, definitions(categories, figures))]
     return "\n".join(lines)
 
 

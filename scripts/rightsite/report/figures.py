@@ -26,7 +26,7 @@ class Figure:
     label: str
     definition: str
     unit: str  # shown after the value: 件 % 百分点 元 天 分 场 人次 份 家次 项 条
-    kind: str = "count"  # count | percent | points | yuan | days | score | text
+    kind: str = "count"  # count | percent | points | yuan | days | score | scale | text
     source: str = "complaints"  # complaints | complaints+previous | survey | events | cases | standards
 
 
@@ -55,7 +55,7 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("complaints.open", "未办结件数", "台账导出时仍未办结（closed 为空）的投诉件数。", "件"),
     _F("complaints.by_outcome", "按处理结果", "已办结投诉中各处理结果的件数。", "件"),
     _F("complaints.by_outcome.share", "处理结果占比", "各处理结果件数 ÷ 已办结件数 × 100。", "%", "percent"),
-    _F("complaints.resolved", "解决件数", "处理结果为“调解成功”或“部分支持”的件数。", "件"),
+    _F("complaints.resolved", "解决件数", "处理结果算作解决或部分解决（{resolved_outcomes}）的件数。", "件"),
     _F("complaints.resolved.share", "解决率", "解决件数 ÷ 受理量 × 100（与消协公布的“解决率”口径相同）。", "%", "percent"),
     _F("complaints.days_to_close.median", "办结用时中位数",
        "已办结投诉从受理到办结的自然日数（当天办结为 0）的中位数；件数为偶数时取中间两个数的平均。", "天", "days"),
@@ -76,7 +76,7 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("survey.sample_size", "满意度调查样本量", "年度满意度调查（data/surveys/年度.yml）的有效样本量。", "份", source="survey"),
     _F("survey.method", "调查方式", "年度满意度调查的方式。", "", "text", "survey"),
     _F("survey.period", "调查时间", "年度满意度调查的起止日期。", "", "text", "survey"),
-    _F("survey.scale_max", "调查满分", "调查每题得分的满分。", "分", "score", "survey"),
+    _F("survey.scale_max", "调查满分", "调查每题得分的满分。", "分", "scale", "survey"),
     _F("survey.scores", "调查各题得分", "每道题的平均得分。", "分", "score", "survey"),
     _F("survey.overall", "调查综合得分", "各题得分的算术平均，保留两位小数。", "分", "score", "survey"),
     _F("events.held", "举办宣传活动", "开始时间在当年、状态为已举办（held）的活动场次；取消、延期的不计。", "场", source="events"),
@@ -92,8 +92,16 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
 DAY_BUCKETS = (("当天", 0, 0), ("1–3天", 1, 3), ("4–7天", 4, 7), ("8–15天", 8, 15), ("16–30天", 16, 30),
                ("31–60天", 31, 60), ("60天以上", 61, None))
 EVENT_KINDS = ("宣传日", "讲座", "商户培训", "咨询", "进社区", "比较试验")
-RESOLVED_SLUGS = ("resolved", "partly")
 _CENT = Decimal("0.01")
+
+
+def definitions(categories: Categories | None, keys) -> list[tuple[str, str]]:
+    """(label, definition) of each figure in `keys`, in registry order, with the project's own
+    names filled in (which outcomes count as resolved comes from data/categories.yml)."""
+    names = "、".join(f"“{n}”" for n in categories.resolved_outcomes()) if categories else ""
+    wanted = set(keys)
+    return [(f.label, f.definition.replace("{resolved_outcomes}", names or "无"))
+            for f in FIGURES.values() if f.key in wanted]
 
 
 def sources(key: str, year: int) -> list[str]:
@@ -229,7 +237,7 @@ def compute_figures(year: int, table: ComplaintTable, previous: ComplaintTable |
     by_outcome = _named(outcomes, t.outcomes)
     f["complaints.by_outcome"] = by_outcome
     f["complaints.by_outcome.share"] = _shares(by_outcome, closed)
-    resolved = sum(by_outcome.get(o.name, 0) for o in categories.outcomes if o.slug in RESOLVED_SLUGS)
+    resolved = sum(by_outcome.get(name, 0) for name in categories.resolved_outcomes())
     f["complaints.resolved"] = resolved
     f["complaints.resolved.share"] = pct(resolved, total)
     f["complaints.days_to_close.median"] = median_from_hist(days)

@@ -10,22 +10,25 @@ from .figures import FIGURES
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+(?:\.[^\s{}.]+)+)\}")
 
 
-def lookup(figures: dict[str, Any], key: str) -> tuple[Any, str] | None:
-    """Value and unit of `key`, where `a.b.质量` may name one item of the object figure `a.b`."""
+def lookup(figures: dict[str, Any], key: str) -> tuple[Any, str, str] | None:
+    """Value, unit and kind of `key`, where `a.b.质量` may name one item of the object figure `a.b`."""
     if key in figures:
         fig = FIGURES.get(key)
-        return figures[key], fig.unit if fig else ""
+        return figures[key], fig.unit if fig else "", fig.kind if fig else ""
     head, _, item = key.rpartition(".")
     if head in figures and isinstance(figures[head], dict) and item in figures[head]:
         fig = FIGURES.get(head)
-        return figures[head][item], fig.unit if fig else ""
+        return figures[head][item], fig.unit if fig else "", fig.kind if fig else ""
     return None
 
 
-def format_value(value: Any, unit: str) -> str:
-    """How a figure reads in Chinese running text: 1608件, 79.1%, 93.79万元, 4.19分."""
+def format_value(value: Any, unit: str, kind: str = "") -> str:
+    """How a figure reads in Chinese running text: 1608件, 79.1%, 93.79万元, 4.19分, 满分 10分."""
     if value is None:
         return "—"
+    if kind == "scale":  # a scale's maximum is a round number: 10, not 10.0
+        v = float(value)
+        return f"{int(v) if v.is_integer() else v}{unit}"
     if unit == "元":
         v = float(value)
         return f"{v / 10000:,.2f}万元" if v >= 10000 else f"{v:,.2f}元"

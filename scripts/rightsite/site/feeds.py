@@ -121,7 +121,7 @@ def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
     entries = entries[:limit]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{site.mall.name}{site.group.name}"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = site.title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = base
     ET.SubElement(feed, f"{{{ATOM}}}link", {"href": base})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": base + "feed.xml"})
@@ -132,7 +132,8 @@ def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
     for day, path, title, summary, tag in entries:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"tag:{_host(project)},2024:{tag}"
+        # the year in a record's id (2025-003) dates the tag: stable for the life of the record
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"tag:{_host(project)},{tag.split('/')[-1][:4]}:{tag}"
         ET.SubElement(entry, f"{{{ATOM}}}link", {"href": base + path})
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{day.isoformat()}T00:00:00+08:00"
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary.strip()

@@ -19,12 +19,17 @@ from ..load import Project
 from .feeds import event_jsonld
 from .markup import inline, money, paragraphs
 
-NINE_RIGHTS = [
-    ("安全权", "cpl-7"), ("知情权", "cpl-8"), ("自主选择权", "cpl-9"),
-    ("公平交易权", "cpl-10"), ("依法求偿权", "cpl-11"), ("结社权", "cpl-12"),
-    ("获得知识权", "cpl-13"), ("受尊重权与个人信息保护", "cpl-14"), ("监督权", "cpl-15"),
-]
 SECTION_INTROS = {"cases/index.md", "events/index.md", "standards/index.md", "handbook/index.md"}
+
+
+def strip_label(summary: str, name: str) -> str:
+    """A law summary that opens with the right's own name ("安全权：…") after "安全权：" on the
+    page would read twice: drop the repeated label."""
+    for sep in ("：", ":"):
+        head, found, rest = summary.partition(sep)
+        if found and head.strip() and (head.strip() in name or name in head.strip()):
+            return rest.strip()
+    return summary
 
 
 @dataclass
@@ -153,8 +158,7 @@ class SiteContent:
             out.append(GeneratedPage(uri, md, f"content/{uri}" if intro is not None else None))
 
         out.append(GeneratedPage("index.md", self.render(
-            "home.md.j2", upcoming=upcoming[:4], latest=cases[:5], rights=NINE_RIGHTS,
-            chapters=chapters), "data/site.yml"))
+            "home.md.j2", upcoming=upcoming[:4], latest=cases[:5], chapters=chapters, **self.home()), "data/site.yml"))
         section("handbook/index.md", "handbook_index.md.j2", chapters=chapters)
         section("cases/index.md", "cases_index.md.j2", cases=cases, facets=self.facets(cases), slugs=self.slugs())
         for facet in self.facets(cases):
@@ -180,6 +184,27 @@ class SiteContent:
         out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
         out += self.report_pages()
         return out
+
+    def home(self) -> dict:
+        """What the home page features, as declared in data/site.yml `home`: a part whose
+        chapter or law is missing is left out (the guard reports it), never a dead link."""
+        site = self.site
+        chapters = self.p.chapters
+        home = site.home if site else None
+        rights = None
+        if home and home.rights:
+            items = [{"name": r.name, "law": r.law, "summary": strip_label(self.p.laws[r.law].record.summary, r.name)}
+                     for r in home.rights.items if r.law in self.p.laws]
+            if items:
+                rights = {"title": home.rights.title, "intro": home.rights.intro, "entries": items}
+        channels = site.channels if site else []
+        return dict(
+            complaint_chapter=chapters.get(home.complaint_chapter or "") if home else None,
+            rights=rights,
+            rights_chapter=chapters.get(home.rights.chapter or "") if rights and home and home.rights else None,
+            desks=[f"{d.name}：{d.value}" for d in channels if d.kind == "desk"],
+            national=["全国 12315"] if any(c.kind == "12315" for c in channels) else [],
+        )
 
     def report_pages(self) -> list[GeneratedPage]:
         from .reportpages import context, year_views

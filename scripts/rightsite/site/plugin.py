@@ -77,6 +77,9 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.content = SiteContent(project, today, self.root / self.config.theme_dir,
                                    memo=self.page_memo if self.serving else None)
         site = project.site.record
+        # the theme prints these into <title>, the header and <meta> unescaped
+        config.site_name = html.escape(site.title)
+        config.site_description = html.escape(site.description)
         config.site_url = site.base_url
         if site.repo_url:
             config.repo_url = site.repo_url

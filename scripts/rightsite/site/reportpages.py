@@ -9,6 +9,7 @@ from ..report import load_year
 from ..report.charts import all_charts
 from ..report.cli import available_years, report_figures
 from ..report.figures import FIGURES
+from ..report.figures import definitions as figure_definitions
 from ..report.text import fill, format_value
 
 
@@ -23,6 +24,7 @@ class YearView:
     record: Any
     charts: list
     featured: list
+    categories: Any = None
 
 
 def cached_charts(project: Project, figures: dict, year: int) -> list:
@@ -79,7 +81,8 @@ def year_views(project: Project) -> list[YearView]:
         featured = [project.cases[c].record for c in (rec.featured_cases if rec else []) if c in project.cases]
         views.append(YearView(year, data.status, rec.title if rec else f"{year}年度消费者权益保护工作报告",
                               rec.published if rec else None, figures, notices, rec,
-                              cached_charts(project, figures, year), featured))
+                              cached_charts(project, figures, year), featured,
+                              project.categories.record if project.categories else None))
     return views
 
 
@@ -87,11 +90,12 @@ def context(view: YearView) -> dict:
     """Template helpers: `fig(key)` formats a figure, `words(text)` fills placeholders."""
     def fig(key: str) -> str:
         value = view.figures.get(key)
-        unit = FIGURES[key].unit if key in FIGURES else ""
-        return format_value(value, unit)
+        f = FIGURES.get(key)
+        return format_value(value, f.unit if f else "", f.kind if f else "")
 
     def words(text: str) -> str:
         return fill(text or "", view.figures)[0]
 
-    definitions = [f for f in FIGURES.values() if f.key in view.figures]
+    definitions = [{"label": label, "definition": text}
+                   for label, text in figure_definitions(view.categories, view.figures)]
     return dict(view=view, fig=fig, words=words, definitions=definitions, F=view.figures)
