@@ -201,7 +201,7 @@ def test_median_of_an_even_count_and_no_previous_year(tmp_path, cats):
 def test_every_figure_is_documented():
     for fig in FIGURES.values():
         assert fig.label and fig.definition.endswith("。") and fig.kind in {
-            "count", "percent", "points", "yuan", "days", "score", "text"}
+            "count", "percent", "points", "yuan", "days", "score", "scale", "text"}
 
 
 # ---- the command ----------------------------------------------------------------------
