@@ -1,14 +1,84 @@
-"""Shared fixtures: a throwaway copy of the sample project, and running the CLI in-process."""
+"""Shared fixtures: throwaway copies of the fixture projects (other malls, frozen under
+tests/fixtures/) or of the sample, each fixture built once per test run, and running the CLI in-process."""
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_NAMES = ("qinghe", "nanyu")
 TODAY = "2026-11-25"
+
+
+def fixture_project(name: str, dest: Path) -> Path:
+    """A project made of the repository's mkdocs.yml, theme/ and schemas and a fixture's data/ and content/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in ("data", "content"):
+        shutil.copytree(FIXTURES / name / part, dest / part)
+    shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "theme", dest / "theme", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@dataclass
+class Built:
+    """A project built by `rightsite build --strict` in a subprocess: its root, site/ and output."""
+
+    root: Path
+    code: int
+    out: str
+    err: str
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+def _build_once(base: Path, name: str, make) -> Built:
+    """Build `name` once per test run, shared by every xdist worker (a lock file guards it)."""
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        root, result = base / name, base / f"{name}.json"
+        if not result.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            make(root)
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+            env.pop("SOURCE_DATE_EPOCH", None)
+            proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--strict",
+                                   "--today", TODAY], capture_output=True, text=True, env=env)
+            result.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
+        code, out, err = json.loads(result.read_text(encoding="utf-8"))
+    return Built(root, code, out, err)
+
+
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder shared by all xdist workers of this run (the parent of each worker's base temp)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-builds"
+
+
+@pytest.fixture(scope="session")
+def built_fixture(shared_dir):
+    """built_fixture("qinghe") -> Built: the fixture project built once for the whole run."""
+    return lambda name: _build_once(shared_dir, name, lambda root: fixture_project(name, root))
+
+
+@pytest.fixture(scope="session")
+def built_sample(shared_dir) -> Built:
+    """The live sample built once: for its smoke tests only (no test asserts the sample's values)."""
+    return _build_once(shared_dir, "sample", copy_project)
 
 
 def copy_project(dest: Path) -> Path:

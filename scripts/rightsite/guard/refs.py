@@ -100,7 +100,7 @@ def check_refs(project: Project, today=None) -> Problems:
     for std in project.standards.values():
         s = std.record
         for i, sector in enumerate(s.sectors):
-            if sector != "全部" and sector not in sectors:
+            if cats and sector != "全部" and sector not in sectors:  # no cascade when categories.yml is invalid
                 out.error("ref.category", std.file, std.line("sectors", i), f"sectors[{i}]",
                           f"“{sector}”不是 data/categories.yml 中的行业。可写行业名称，或 [全部]。")
         seen: dict[str, int] = {}

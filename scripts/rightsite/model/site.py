@@ -103,5 +103,14 @@ class Site(Record):
         return self.site_name or f"{self.mall.short_name or self.mall.name}消费者权益保障"
 
     @property
+    def organiser(self) -> str:
+        """Who publishes: the mall and its group, without naming the mall twice when the
+        group's own name already carries it (青禾里消费维权服务站)."""
+        g = self.group.name
+        if self.mall.name in g or (self.mall.short_name and self.mall.short_name in g):
+            return g
+        return f"{self.mall.name}{g}"
+
+    @property
     def description(self) -> str:
-        return self.site_description or f"{self.mall.name}{self.group.name}：投诉渠道、维权手册、典型案例、宣传活动与服务标准"
+        return self.site_description or f"{self.organiser}：投诉渠道、维权手册、典型案例、宣传活动与服务标准"

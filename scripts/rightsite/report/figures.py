@@ -37,7 +37,7 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("complaints.total.previous", "上年投诉受理量", "上一年度投诉台账的件数；没有上年台账时为空。", "件", source=_YOY),
     _F("complaints.total.change", "受理量同比变化", "（当年受理量 − 上年受理量）÷ 上年受理量 × 100。", "%", "percent", _YOY),
     _F("complaints.by_channel", "按来源渠道", "各投诉渠道（data/categories.yml 的 channels）受理的件数。", "件"),
-    _F("complaints.by_nature", "按投诉性质", "各投诉性质的件数；旧称计入现名（如 人格尊严 计入 人格权益）。", "件"),
+    _F("complaints.by_nature", "按投诉性质", "各投诉性质的件数{alias_example}。", "件"),
     _F("complaints.by_nature.share", "投诉性质占比", "各性质件数 ÷ 受理量 × 100。", "%", "percent"),
     _F("complaints.by_nature.change", "投诉性质同比变化", "各性质件数较上年的变化率（%）；上年为 0 件时为空。", "%", "percent", _YOY),
     _F("complaints.by_nature.share_change", "投诉性质比重变化", "各性质当年占比 − 上年占比，单位为百分点。", "百分点", "points", _YOY),
@@ -99,8 +99,10 @@ def definitions(categories: Categories | None, keys) -> list[tuple[str, str]]:
     """(label, definition) of each figure in `keys`, in registry order, with the project's own
     names filled in (which outcomes count as resolved comes from data/categories.yml)."""
     names = "、".join(f"“{n}”" for n in categories.resolved_outcomes()) if categories else ""
+    alias = next(((a, n.name) for n in (categories.natures if categories else []) for a in n.aliases), None)
+    example = f"；旧称计入现名（如 {alias[0]} 计入 {alias[1]}）" if alias else ""
     wanted = set(keys)
-    return [(f.label, f.definition.replace("{resolved_outcomes}", names or "无"))
+    return [(f.label, f.definition.replace("{resolved_outcomes}", names or "无").replace("{alias_example}", example))
             for f in FIGURES.values() if f.key in wanted]
 
 

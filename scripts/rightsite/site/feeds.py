@@ -65,7 +65,7 @@ def _group_email(project: Project) -> str:
 
 def _calendar(project: Project, name: str) -> Calendar:
     cal = Calendar()
-    cal.add("prodid", "-//rightsite//消费者权益保障小组//ZH")
+    cal.add("prodid", "-//rightsite//rightsite//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
@@ -155,7 +155,7 @@ def event_jsonld(project: Project, event: Event) -> str:
         "location": {"@type": "Place", "name": event.location,
                      "address": site.mall.address or site.mall.name},
         "description": event.description.strip(),
-        "organizer": {"@type": "Organization", "name": f"{site.mall.name}{site.group.name}", "url": site.base_url},
+        "organizer": {"@type": "Organization", "name": site.organiser, "url": site.base_url},
         "url": event_url(project, event.id),
         "isAccessibleForFree": True,
         "inLanguage": "zh-CN",

@@ -43,7 +43,7 @@ def review_notice(last: dt.date | None) -> str:
     """The visible notice on a page past its review date."""
     when = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
     return (f'<div class="rs-stale" role="note" markdown>\n**本页内容正在复核**，最后审核于 {when}。'
-            f"如内容与现行规定不一致，以现行法律法规为准；有疑问请咨询服务台。\n</div>\n\n")
+            f"如内容与现行规定不一致，以现行法律法规为准；有疑问请通过[投诉渠道](../channels.md)咨询我们。\n</div>\n\n")
 
 
 _ENVS: dict[str, jinja2.Environment] = {}
