@@ -117,3 +117,15 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
     """1-based line of the nth line containing `needle`."""
     hits = [i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in ln]
     return hits[nth - 1]
+
+
+@pytest.fixture
+def qinghe(tmp_path: Path) -> Path:
+    """A fresh copy of the qinghe fixture project (青禾里生活广场) that a test may break."""
+    return fixture_project("qinghe", tmp_path / "qinghe")
+
+
+@pytest.fixture
+def nanyu(tmp_path: Path) -> Path:
+    """A fresh copy of the nanyu fixture project (南屿湾购物公园) that a test may break."""
+    return fixture_project("nanyu", tmp_path / "nanyu")
