@@ -40,23 +40,29 @@ def _setup_logging() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, preloaded=None) -> bool:
-    """Build the website into `out_dir` (which must not exist yet). True on success."""
+def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, preloaded=None,
+               downloads: bool = True, timings: dict | None = None) -> bool:
+    """Build the website, and unless `downloads` is false its PDFs and the output scan, into
+    `out_dir` (which must not exist yet). True on success.
+
+    `preloaded` is (project, problems) already checked for `today`: the plugin then does not
+    read the project again. `timings` receives the plugin's seconds per phase."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .site import plugin as site_plugin
-
-    site_plugin.PRELOADED = preloaded
     os.environ[ENV_TODAY] = today.isoformat()
     cwd = os.getcwd()
     os.chdir(root)  # mkdocs.yml paths (theme/, content/) are relative to the project
+    plugin = None
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(out_dir), strict=True)
         for name, plugin in config.plugins.items():
             if name == "rightsite":
                 plugin.config.strict_guard = strict
+                plugin.preloaded = (today, *preloaded) if preloaded else None
+                plugin.downloads = downloads
+                break
         build(config)
     except MkDocsException as exc:
         print(f"构建失败 build failed: {exc}", file=sys.stderr)
@@ -66,7 +72,8 @@ def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, 
         return False
     finally:
         os.chdir(cwd)
-        site_plugin.PRELOADED = None
+        if plugin is not None and timings is not None:
+            timings.update(plugin.timings)
     return True
 
 
@@ -100,40 +107,29 @@ def build_all(root: Path, today: dt.date, out_dir: Path, strict: bool = False,
     if problems.failed(strict):
         return False
     t0 = time.perf_counter()
-    ok = build_site(root, today, out_dir, strict, preloaded=(root, today, project, problems))
-    timings["website"] = time.perf_counter() - t0
-    if not ok:
-        return False
-    for name, step in _extra_phases():
-        t0 = time.perf_counter()
-        found = step(root, project, today, out_dir)
-        timings[name] = time.perf_counter() - t0
-        if found.items:
-            print(found.to_text(), file=sys.stderr)
-        if found.failed(strict):
-            return False
-    return True
+    phases: dict = {}
+    ok = build_site(root, today, out_dir, strict, preloaded=(project, problems), timings=phases)
+    timings["website"] = time.perf_counter() - t0 - sum(phases.values())
+    timings.update(phases)
+    return ok
 
 
-def _scan_output(root, project, today, out_dir):
-    from .guard.privacy import scan_output
-
-    return scan_output(project, out_dir)
-
-
-def _pdfs(root, project, today, out_dir):
+def downloads_phase(project, today: dt.date, out_dir: Path):
+    """The PDFs (brochures, standards, flyers, poster, reports) into out_dir/downloads -> Problems."""
     from .pdf import build_pdfs
-
     from .report.pdfdoc import build_report_pdfs
 
-    problems, _ = build_pdfs(project, today, out_dir, root / ".cache")  # logs rendered/reused itself
-    problems.extend(build_report_pdfs(project, out_dir, root / ".cache"))
+    cache = project.root / ".cache"
+    problems, _ = build_pdfs(project, today, out_dir, cache)  # logs rendered/reused itself
+    problems.extend(build_report_pdfs(project, out_dir, cache))
     return problems
 
 
-def _extra_phases():
-    """Phases after the website, each (root, project, today, out_dir) -> Problems."""
-    return [("pdfs", _pdfs), ("output_scan", _scan_output)]
+def output_scan_phase(project, today: dt.date, out_dir: Path):
+    """The personal-data scan of everything built (pages, search index, PDFs) -> Problems."""
+    from .guard.privacy import scan_output
+
+    return scan_output(project, out_dir)
 
 
 MARKER = ".rightsite-build"  # written into every built site: only such a folder may be replaced

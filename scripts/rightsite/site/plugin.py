@@ -25,10 +25,6 @@ from .pages import SECTION_INTROS, SiteContent
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
-# `rightsite build` has already loaded and checked the project: it leaves it here
-# as (root, today, project, problems) so the plugin does not read everything twice.
-PRELOADED: tuple | None = None
-
 
 class RightsiteConfig(Config):
     root = c.Optional(c.Type(str))
@@ -49,6 +45,11 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.content: SiteContent | None = None
         self.edit_paths: dict[str, str] = {}
         self.root: Path | None = None
+        # set by `rightsite build`: (today, project, problems) it has already checked, so the
+        # project is not read twice; `downloads` false leaves the PDFs to the caller (bench)
+        self.preloaded: tuple | None = None
+        self.downloads = True
+        self.timings: dict[str, float] = {}
 
     # -- config ---------------------------------------------------------------
     def on_startup(self, *, command, dirty):
@@ -62,8 +63,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             today = build_today()
         except ValueError as exc:
             raise PluginError(f"日期无效（RIGHTSITE_TODAY 或 SOURCE_DATE_EPOCH）：{exc}") from None
-        if PRELOADED and PRELOADED[0] == self.root and PRELOADED[1] == today:
-            project, problems = PRELOADED[2], PRELOADED[3]  # already printed by `rightsite build`
+        if self.preloaded and self.preloaded[0] == today and self.preloaded[1].root == self.root:
+            project, problems = self.preloaded[1], self.preloaded[2]  # already printed by `rightsite build`
         else:
             project, problems = check_project(self.root, today)
             for problem in problems.sorted():
@@ -169,8 +170,29 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         from .weight import compact_search_index, precompress
 
         compact_search_index(site_dir / "search" / "search_index.json")
+        if self.downloads:
+            self._downloads(site_dir)
         if not self.serving:
             precompress(site_dir)
+
+    def _downloads(self, site_dir: Path) -> None:
+        """PDFs beside the pages, so `mkdocs build`, `make serve` and `rightsite build` publish
+        the same site; then (not while serving) the personal-data scan of all of it."""
+        import time
+
+        from ..build import downloads_phase, output_scan_phase
+
+        phases = [("pdfs", downloads_phase)] + ([] if self.serving else [("output_scan", output_scan_phase)])
+        for name, phase in phases:
+            t0 = time.perf_counter()
+            found = phase(self.project, self.content.today, site_dir)
+            self.timings[name] = time.perf_counter() - t0
+            for problem in found.sorted():
+                (log.error if problem.level == "error" else log.info)(problem.text())
+            if found.failed(self.config.strict_guard):
+                c_ = found.counts()
+                raise PluginError(f"发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
+                                  " Fix the problems above and build again.")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.root / "data"))
