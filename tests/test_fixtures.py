@@ -360,3 +360,34 @@ def test_sample_builds_strict_and_its_pages_show_no_raw_markdown(built_sample):
     bad = {str(p.relative_to(built_sample.site)): found for p in pages(built_sample.site) if (found := raw_markdown(p))}
     assert bad == {}
 
+
+
+def test_check_reports_a_dead_link_of_a_generated_page_against_its_source(capsys, nanyu):
+    template = nanyu / "theme" / "pages" / "home.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n[投诉须知](handbook/how-to-complain.md)\n",
+                        encoding="utf-8")
+    code, report = check_json(capsys, nanyu)
+    assert code == 1
+    assert [(p["rule"], p["file"], p["line"]) for p in report["problems"]] == [("link.generated", "data/site.yml", 1)]
+    assert report["problems"][0]["message"] == (
+        "生成的页面 index.md 链接到不存在的页面 handbook/how-to-complain.md（链接文字“投诉须知”）。"
+        "请检查这里引用的章节、条款或记录编号。 A generated page links to a missing page or anchor.")
+
+
+@pytest.mark.slow
+def test_mkdocs_build_publishes_the_same_files_as_rightsite_build(built_fixture, tmp_path):
+    import os
+    import shutil
+    import sys
+
+    b = built_fixture("nanyu")
+    root = fixture_project("nanyu", tmp_path / "p")
+    shutil.copytree(b.root / ".cache", root / ".cache")  # the PDFs' digest cache: reused, not rendered again
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": "2026-11-25"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    ours = {p.relative_to(b.site).as_posix() for p in b.site.rglob("*") if p.is_file()} - {".rightsite-build"}
+    theirs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert "downloads/handbook.pdf" in theirs and "downloads/report-2025.pdf" in theirs
+    assert theirs == ours

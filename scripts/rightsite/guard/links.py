@@ -60,6 +60,18 @@ def _target_uri(base_uri: str, path: str) -> str:
     return joined
 
 
+def resolve_link(base_uri: str, target: str) -> tuple[str | None, str]:
+    """(src_uri, fragment) of a relative link from page `base_uri`; (None, "") for an external
+    link, a same-page anchor or a malformed one."""
+    try:
+        url = urlparse(target)
+    except ValueError:
+        return None, ""
+    if url.scheme or target.startswith("//") or not url.path:
+        return None, ""
+    return _target_uri(base_uri, url.path), url.fragment
+
+
 def check_links(project: Project) -> Problems:
     out = Problems()
     pages = known_pages(project)

@@ -39,6 +39,16 @@ class GeneratedPage:
     edit_path: str | None
 
 
+def section_intros(root: Path) -> dict[str, str]:
+    """The hand-written intros (content/<section>/index.md) that generated section pages include."""
+    out = {}
+    for uri in sorted(SECTION_INTROS):
+        path = root / "content" / uri
+        if path.is_file():
+            out[uri] = path.read_text(encoding="utf-8")
+    return out
+
+
 def review_notice(last: dt.date | None) -> str:
     """The visible notice on a page past its review date."""
     when = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
@@ -136,6 +146,11 @@ class SiteContent:
     def pages(self, intros: dict[str, str] | None = None) -> list[GeneratedPage]:
         """All generated pages. `intros` maps a section index src_uri to hand-written Markdown."""
         intros = intros or {}
+        # rendered once per loaded project: `rightsite check` renders them to check their links,
+        # and the plugin of the same `rightsite build` reuses them
+        key = ("site.pages", self.today, str(self.theme_dir), tuple(sorted(intros.items())))
+        if key in self.p.memo:
+            return self.p.memo[key]
         out: list[GeneratedPage] = []
         upcoming, past = self.events_split()
         cases = self.cases_sorted()
@@ -183,6 +198,7 @@ class SiteContent:
                                                         cited_by=self.cited_by()), "data/laws.yml"))
         out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
         out += self.report_pages()
+        self.p.memo[key] = out
         return out
 
     def home(self) -> dict:

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from ..check import check_project
 from ..clock import build_today
-from .pages import SECTION_INTROS, SiteContent
+from .pages import SECTION_INTROS, SiteContent, section_intros
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -110,11 +110,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     # -- files ----------------------------------------------------------------
     @event_priority(50)
     def on_files(self, files: Files, config) -> Files:
-        intros: dict[str, str] = {}
+        intros = section_intros(self.root)
         for uri in SECTION_INTROS:
             existing = files.get_file_from_path(uri)
             if existing is not None:
-                intros[uri] = Path(existing.abs_src_path).read_text(encoding="utf-8")
                 files.remove(existing)
         self.edit_paths = {}
         for page in self.content.pages(intros):
