@@ -1,14 +1,16 @@
-"""The personal-data scanner: what it must catch, what it must let pass, masking, `allow`, the sample content."""
+"""The personal-data scanner: what it must catch, what it must let pass, masking, `allow`, the fixtures' content
+(and the sample's, as a smoke check)."""
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import FIXTURE_NAMES, FIXTURES, ROOT
 from rightsite.guard import pii
 from rightsite.guard.pii import LABELS, RULES, Finding, scan_text
 from rightsite.load import split_front_matter
@@ -337,9 +339,14 @@ def test_builtin_public_numbers_pass(number):
     assert scan_text(f"联系电话：{number}，QQ：{number}") == []
 
 
-# -- sample content --
+# -- content of the fixture projects, and of the sample as a smoke check --
 
-def _sample_texts():
+PROJECTS = {name: FIXTURES / name for name in FIXTURE_NAMES} | {"sample": ROOT}
+# public text fields of each frozen fixture, counted by hand from its files
+FIXTURE_TEXTS = {"qinghe": 64, "nanyu": 54}
+
+
+def _texts(root: Path):
     def fields(doc, names):
         for name in names:
             value = doc
@@ -348,40 +355,52 @@ def _sample_texts():
             if value:
                 yield name, str(value)
 
-    for path in sorted((ROOT / "data" / "cases").glob("*.yml")):
+    for path in sorted((root / "data" / "cases").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for name, value in fields(doc, ["title", "summary", "process", "result", "analysis", "tips", "merchant_tips"]):
             yield path, name, value
-    for path in sorted((ROOT / "data" / "events").glob("*.yml")):
+    for path in sorted((root / "data" / "events").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for name, value in fields(doc, ["title", "location", "registration", "description", "note", "recap.summary"]):
             yield path, name, value
-    for path in sorted((ROOT / "data" / "standards").glob("*.yml")):
+    for path in sorted((root / "data" / "standards").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         yield from ((path, name, value) for name, value in fields(doc, ["summary"]))
         for i, clause in enumerate(doc.get("clauses") or []):
             if clause.get("text"):
                 yield path, f"clauses[{i}].text", str(clause["text"])
-    for path in sorted((ROOT / "content" / "handbook").glob("*.md")):
+    for path in sorted((root / "content" / "handbook").glob("*.md")):
         _, body, _ = split_front_matter(path.read_text(encoding="utf-8"))
         yield path, "body", body
 
 
-def test_sample_content_has_no_personal_data():
-    site = yaml.safe_load((ROOT / "data" / "site.yml").read_text(encoding="utf-8"))
+def _record_files(root: Path) -> set[Path]:
+    return {p for folder, pattern in (("data/cases", "*.yml"), ("data/events", "*.yml"),
+                                      ("data/standards", "*.yml"), ("content/handbook", "*.md"))
+            for p in (root / folder).glob(pattern)}
+
+
+@pytest.mark.parametrize("name", list(PROJECTS))
+def test_content_has_no_personal_data(name):
+    root = PROJECTS[name]
+    site = yaml.safe_load((root / "data" / "site.yml").read_text(encoding="utf-8"))
     allow = [str(c["value"]) for c in site["channels"]]
-    texts = list(_sample_texts())
-    assert len(texts) > 100
-    hits = [f"{path.relative_to(ROOT)} {name}: [{f.rule}] {f.text}"
-            for path, name, value in texts for f in scan_text(value, allow)]
+    texts = list(_texts(root))
+    assert {path for path, _, _ in texts} == _record_files(root)  # every record and chapter is scanned
+    if name in FIXTURE_TEXTS:
+        assert len(texts) == FIXTURE_TEXTS[name]
+    hits = [f"{path.relative_to(root)} {field}: [{f.rule}] {f.text}"
+            for path, field, value in texts for f in scan_text(value, allow)]
     assert hits == []  # speed is measured by `make bench`, not here
 
 
-def test_channel_values_would_be_found_without_allow():
-    """The allow list is what keeps the mall's own e-mail out, not a blind spot of the scanner."""
-    site = yaml.safe_load((ROOT / "data" / "site.yml").read_text(encoding="utf-8"))
-    email = next(str(c["value"]) for c in site["channels"] if c["kind"] == "email")
-    assert _brief(scan_text(f"投诉邮箱：{email}")) == [("pii.email", email)]
+@pytest.mark.parametrize("name, kind, rule", [("qinghe", "email", "pii.email"), ("nanyu", "hotline", "pii.landline")])
+def test_channel_values_would_be_found_without_allow(name, kind, rule):
+    """The allow list is what keeps the mall's own e-mail or number out, not a blind spot of the scanner."""
+    site = yaml.safe_load((FIXTURES / name / "data" / "site.yml").read_text(encoding="utf-8"))
+    value = next(str(c["value"]) for c in site["channels"] if c["kind"] == kind)
+    assert _brief(scan_text(f"投诉渠道：{value}")) == [(rule, value)]
+    assert scan_text(f"投诉渠道：{value}", [value]) == []
 
 
 # -- jieba --
