@@ -1,7 +1,10 @@
 """The printable PDFs: handbook brochure and booklet, service standards, event flyers.
 
-Unit tests of the pieces (fetch policy, QR, booklet order, text helpers) run fast; the
-tests that render are marked slow and share one build of the sample project.
+Unit tests of the pieces (fetch policy, QR, booklet order, text helpers) run fast. The tests
+that only read PDFs use the shared builds of the fixture projects (tests/fixtures/, built once
+per run by conftest's `built_fixture`); those that need build_pdfs' problems, stats and cache
+share one module build of the nanyu fixture (two upcoming flyers, one of them postponed).
+Expected values come from the fixtures' own files, read here with PyYAML, or are their literals.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT, TODAY, copy_project, edit, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, ROOT, TODAY, edit, fixture_project, line_of
 from rightsite.clock import start_of_day
 from rightsite.load import load_project
 from rightsite.pdf import build_pdfs
@@ -26,11 +29,14 @@ from rightsite.pdf.brochures import (Brochures, cn_number, event_when, html_para
 from rightsite.pdf.fetcher import FetchRefused, ProjectFetcher, decode_data_url, scan_html
 from rightsite.pdf.fonts import prepare_fonts
 from rightsite.pdf.qr import qr_svg, short_url
+from test_fixtures import fixture_yaml, fixture_yaml_front
 
 TODAY_D = dt.date.fromisoformat(TODAY)
 CLOSING = "，。、；：？！）」』》〉】”’"
 A5 = (419.5, 595.3)
 A4 = (595.3, 841.9)
+BUILT = "nanyu"  # the fixture of the module build
+FLYERS = {"qinghe": {"2026-002"}, "nanyu": {"2026-002", "2027-001"}}  # upcoming on TODAY, by the fixtures' files
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -65,21 +71,31 @@ def size_of(page) -> tuple[float, float]:
     return float(page.mediabox.width), float(page.mediabox.height)
 
 
-def events_data(root: Path) -> dict[str, dict]:
+def events_data(name: str) -> dict[str, dict]:
     out = {}
-    for path in sorted((root / "data/events").glob("*.yml")):
+    for path in sorted((FIXTURES / name / "data/events").glob("*.yml")):
         out[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return out
 
 
-def expected_flyers(root: Path) -> set[str]:
+def expected_flyers(name: str) -> set[str]:
     now = start_of_day(TODAY_D)
     ids = set()
-    for eid, data in events_data(root).items():
+    for eid, data in events_data(name).items():
         end = data["end"] if isinstance(data["end"], dt.datetime) else dt.datetime.fromisoformat(str(data["end"]))
         if data["status"] in ("planned", "postponed") and end > now:
             ids.add(eid)
     return ids
+
+
+def standard_ids(name: str) -> list[str]:
+    return sorted(p.stem for p in (FIXTURES / name / "data/standards").glob("*.yml"))
+
+
+def chapter_fronts(name: str) -> list[dict]:
+    """The front matter of the fixture's handbook chapters, in their `order`."""
+    paths = [p for p in (FIXTURES / name / "content/handbook").glob("*.md") if p.name != "index.md"]
+    return sorted((fixture_yaml_front(name, p) for p in paths), key=lambda f: f["order"])
 
 
 def copy_cache(src: Path, dest: Path) -> Path:
@@ -118,9 +134,9 @@ def test_booklet_blanks_go_before_the_back_cover():
 
 
 def test_fetcher_serves_project_files_only(tmp_path):
-    root = copy_project(tmp_path / "proj")
+    root = fixture_project("qinghe", tmp_path / "proj")
     fetcher = ProjectFetcher(root)
-    chapter = root / "content/handbook/nine-rights.md"
+    chapter = root / "content/handbook/quanli.md"
     body, mime, _ = fetcher.fetch(chapter.as_uri())
     assert body == chapter.read_bytes()
     for url in ("file:///etc/passwd", "http://example.com/a.png", "https://example.com/",
@@ -137,17 +153,17 @@ def test_fetcher_serves_project_files_only(tmp_path):
 
 
 def test_scan_html_finds_every_outside_reference(tmp_path):
-    root = copy_project(tmp_path / "proj")
+    root = fixture_project("qinghe", tmp_path / "proj")
     base = (root / "content/handbook").as_uri() + "/"
     html = ('<p><img src="http://example.com/a.png"><img src="images/missing.png">'
             '<a href="https://www.12315.cn/">ok</a><a href="file:///etc/passwd">x</a>'
-            '<a rel="attachment" href="nine-rights.md">att</a>'
+            '<a rel="attachment" href="quanli.md">att</a>'
             '<span style="background: url(https://evil.example/x.png)">s</span>'
             '<style>@import "https://evil.example/a.css";</style>'
             '<img src="data:image/png;base64,iVBORw0KGgo="></p>')
     urls = sorted(r.url for r in scan_html(html, base, ProjectFetcher(root)))
     assert urls == sorted(["http://example.com/a.png", "images/missing.png", "file:///etc/passwd",
-                           "nine-rights.md", "https://evil.example/x.png", "https://evil.example/a.css"])
+                           "quanli.md", "https://evil.example/x.png", "https://evil.example/a.css"])
 
 
 def test_text_helpers():
@@ -155,7 +171,9 @@ def test_text_helpers():
     start = dt.datetime.fromisoformat("2026-12-10T09:30:00+08:00")
     assert event_when(start, start + dt.timedelta(hours=2)) == ("2026年12月10日（星期四）", "09:30–11:30")
     assert short_url("https://www.12315.cn/") == "www.12315.cn"
-    assert short_url("https://rights.example/events/2026-007/") == "rights.example/events/2026-007/"
+    assert short_url("https://weiquan.qinghe-plaza.example/events/2026-002/") == \
+        "weiquan.qinghe-plaza.example/events/2026-002/"
+    assert short_url("https://www.nanyu-park.example/service/feedback") == "www.nanyu-park.example/service/feedback"
     assert short_description("一句。二句。" * 100, 20).endswith("。")
     assert len(short_description("很长" * 200, 50)) <= 50
     assert str(html_paragraphs("<script>x</script> & 换行前。\n续行\n\n第二段")) == \
@@ -165,20 +183,21 @@ def test_text_helpers():
 
 
 def test_qr_is_a_scalable_square():
-    svg = qr_svg("https://rights.chengjianghui.example/")
+    svg = qr_svg("https://weiquan.qinghe-plaza.example/")
     m = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
     assert m and m.group(1) == m.group(2)
-    assert svg == qr_svg("https://rights.chengjianghui.example/")  # same input, same bytes
+    assert svg == qr_svg("https://weiquan.qinghe-plaza.example/")  # same input, same bytes
+    assert svg != qr_svg("https://care.nanyu-park.example/")
 
 
 def test_record_text_is_escaped_in_the_html(tmp_path):
-    root = copy_project(tmp_path / "proj")
-    edit(root / "data/events/2026-007.yml", "title: 元旦", "title: <b>x</b> & 元旦")
+    root = fixture_project("qinghe", tmp_path / "proj")
+    edit(root / "data/events/2026-002.yml", "title: 年终", "title: <b>x</b> & 年终")
     project = load_project(root)
     fonts = prepare_fonts(ROOT / ".cache")
     docs = Brochures(project, TODAY_D, fonts, ProjectFetcher(root)).flyers()
-    html = next(d.html for d in docs if d.output.endswith("2026-007.pdf"))
-    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt; &amp; 元旦" in html
+    html = next(d.html for d in docs if d.output.endswith("2026-002.pdf"))
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt; &amp; 年终" in html
 
 
 def test_print_css_uses_only_our_fonts_and_no_fills():
@@ -193,32 +212,21 @@ def test_printed_text_skips_markup():
                         '<body><p>你好<a data-short="x.cn">链接</a></p></body></html>') == "你好x.cn链接"
 
 
-# ---- the sample project, built once (slow) ----------------------------------------------
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    base = tmp_path_factory.mktemp("pdfs")
-    root = copy_project(base / "proj")
-    out, cache = base / "site", base / "cache"
-    problems, stats = build(root, out, cache)
-    return root, out / "downloads", cache, problems, stats
+# ---- the fixtures' shared builds: tests that only read the PDFs (slow) --------------------
+@pytest.fixture(params=FIXTURE_NAMES)
+def made(request, built_fixture):
+    """(fixture name, root of its built copy, its site/downloads), from `rightsite build --strict` once per run."""
+    b = built_fixture(request.param)
+    assert b.code == 0, b.err
+    return request.param, b.root, b.site / "downloads"
 
 
 @pytest.mark.slow
-def test_build_writes_every_pdf_without_problems(built):
-    root, dl, _, problems, stats = built
-    assert problems.items == [], problems.to_text()
-    standards = sorted(p.stem for p in (root / "data/standards").glob("*.yml"))
-    assert (dl / "handbook.pdf").exists() and (dl / "handbook-booklet.pdf").exists()
-    assert (dl / "standards.pdf").exists()
-    assert sorted(p.stem for p in (dl / "standards").glob("*.pdf")) == standards
-    assert stats["rendered"] == 2 + 1 + len(standards) + len(expected_flyers(root)) and stats["reused"] == 0
-
-
-@pytest.mark.slow
-def test_cjk_fonts_are_embedded_subsets_of_our_faces(built):
-    _, dl, _, _, _ = built
+def test_cjk_fonts_are_embedded_subsets_of_our_faces(made):
+    name, _, dl = made
     pdfs = [dl / "handbook.pdf", dl / "standards.pdf", *sorted(dl.glob("standards/*.pdf")),
             *sorted(dl.glob("flyers/*.pdf"))]
+    assert len(pdfs) == 2 + len(standard_ids(name)) + len(FLYERS[name])
     for pdf in pdfs:
         fonts = pdffonts(pdf)
         assert fonts, pdf
@@ -231,20 +239,22 @@ def test_cjk_fonts_are_embedded_subsets_of_our_faces(built):
 
 
 @pytest.mark.slow
-def test_handbook_toc_matches_the_pages_where_chapters_start(built):
-    root, dl, _, _, _ = built
-    project = load_project(root)
-    chapters = project.sorted_chapters()
+def test_handbook_toc_matches_the_pages_where_chapters_start(made):
+    name, _, dl = made
+    chapters = chapter_fronts(name)
     pdf = dl / "handbook.pdf"
     reader = PdfReader(pdf)
     assert all(size_of(p) == pytest.approx(A5, abs=1) for p in reader.pages)
     texts = pages_text(pdf, layout=True)
     toc_index = next(i for i, t in enumerate(texts) if "目录" in t)
-    toc = {m.group(2).strip(): int(m.group(3)) for m in
-           re.finditer(r"^\s*(\d+)\s+(\S.*?)\s*\.{3,}\s*(\d+)\s*$", texts[toc_index], re.M)}
+    entries = [(int(m.group(1)), m.group(2).strip(), int(m.group(3))) for m in
+               re.finditer(r"^\s*(\d+)\s+(\S.*?)\s*\.{3,}\s*(\d+)\s*$", texts[toc_index], re.M)]
+    assert [(n, title) for n, title, _ in entries] == [(n, ch["title"]) for n, ch in enumerate(chapters, 1)]
+    toc = {title: page for _, title, page in entries}
     outline = {o.title: reader.get_destination_page_number(o) + 1 for o in reader.outline if not isinstance(o, list)}
+    headers = 0
     for n, ch in enumerate(chapters, 1):
-        title = ch.record.title
+        title = ch["title"]
         assert title in toc, (title, toc)
         page = toc[title]
         assert page % 2 == 1, f"{title} starts on page {page}, a left-hand page"
@@ -256,19 +266,24 @@ def test_handbook_toc_matches_the_pages_where_chapters_start(built):
         if follow and f"第{cn_number(n + 1)}章" not in texts[page].replace(" ", ""):
             assert follow[0].strip() == title
             assert follow[-1].strip() == str(page + 1)
+            headers += 1
+    assert headers >= 1, "no chapter ran onto a second page: the running header was never checked"
 
 
 @pytest.mark.slow
-def test_handbook_cover_metadata_and_typography(built):
-    root, dl, _, _, _ = built
-    site = yaml.safe_load((root / "data/site.yml").read_text(encoding="utf-8"))
+def test_handbook_cover_metadata_and_typography(made):
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
     reader = PdfReader(dl / "handbook.pdf")
     meta = reader.metadata
     assert meta["/Author"] == site["group"]["name"] and site["mall"]["name"] in meta["/Title"]
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
-    reviewed = max(yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["reviewed"]
-                   for p in (root / "content/handbook").glob("*.md"))
-    assert meta["/CreationDate"].startswith(f"D:{reviewed:%Y%m%d}")
+    reviewed = max(f["reviewed"] for f in chapter_fronts(name))
+    assert reviewed == dt.date(2026, 10, 20)  # both fixtures' newest chapter: the cover's edition
+    # the file's date is its newest source: the chapters and the channels on the back cover
+    made_on = max([reviewed] + [c["verified"] for c in site["channels"]])
+    assert made_on == {"qinghe": dt.date(2026, 11, 3), "nanyu": dt.date(2026, 11, 2)}[name]
+    assert meta["/CreationDate"].startswith(f"D:{made_on:%Y%m%d}000000")
     texts = pages_text(dl / "handbook.pdf")
     cover = texts[0].replace(" ", "")
     assert site["mall"]["name"] in cover and site["group"]["name"] in cover
@@ -279,9 +294,9 @@ def test_handbook_cover_metadata_and_typography(built):
 
 
 @pytest.mark.slow
-def test_back_cover_lists_every_channel_and_12315(built):
-    root, dl, _, _, _ = built
-    site = yaml.safe_load((root / "data/site.yml").read_text(encoding="utf-8"))
+def test_back_cover_lists_every_channel_and_12315(made):
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
     texts = pages_text(dl / "handbook.pdf")
     back = texts[-1]
     assert len(texts) % 2 == 0, "the back cover is a left-hand page"
@@ -290,11 +305,13 @@ def test_back_cover_lists_every_channel_and_12315(built):
         shown = short_url(value) if value.startswith("http") else value
         assert channel["name"] in back and shown in back, channel
     assert "12315" in back
+    if not any(c["kind"] == "12315" for c in site["channels"]):  # nanyu declares none: the national one is added
+        assert "全国12315平台" in back and "www.12315.cn" in back
 
 
 @pytest.mark.slow
-def test_booklet_is_imposed_for_saddle_stitch(built):
-    _, dl, _, _, _ = built
+def test_booklet_is_imposed_for_saddle_stitch(made):
+    _, _, dl = made
     n = len(PdfReader(dl / "handbook.pdf").pages)
     booklet = PdfReader(dl / "handbook-booklet.pdf")
     padded = n + (-n) % 4
@@ -312,10 +329,12 @@ def test_booklet_is_imposed_for_saddle_stitch(built):
 
 
 @pytest.mark.slow
-def test_standards_pdfs_carry_versions_levels_and_legal_basis(built):
-    root, dl, _, _, _ = built
+def test_standards_pdfs_carry_versions_levels_and_legal_basis(made):
+    name, _, dl = made
     whole = "".join(pages_text(dl / "standards.pdf")).replace(" ", "")
-    for path in sorted((root / "data/standards").glob("*.yml")):
+    paths = sorted((FIXTURES / name / "data/standards").glob("*.yml"))
+    assert paths
+    for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         single = "".join(pages_text(dl / "standards" / f"{path.stem}.pdf")).replace(" ", "")
         for text in (whole, single):
@@ -325,19 +344,20 @@ def test_standards_pdfs_carry_versions_levels_and_legal_basis(built):
                 assert re.search(rf"^{re.escape(clause['number'])}$", text, re.M), clause["number"]
         assert all(c["level"] in single for c in data["clauses"])
     assert all(lvl in whole for lvl in ("必须", "应当", "建议"))
-    assert "《消法》第二十条" in whole
+    assert "《消法》第二十条" in whole  # both fixtures cite cpl-20 (short name 消法)
     assert all(size_of(p) == pytest.approx(A4, abs=1) for p in PdfReader(dl / "standards.pdf").pages)
 
 
 @pytest.mark.slow
-def test_flyers_only_for_upcoming_events(built):
-    root, dl, _, _, _ = built
-    made = {p.stem for p in (dl / "flyers").glob("*.pdf")}
-    assert made == expected_flyers(root)
-    events = events_data(root)
-    assert not any(events[e]["status"] in ("held", "cancelled") for e in made)
-    site = yaml.safe_load((root / "data/site.yml").read_text(encoding="utf-8"))
-    for eid in made:
+def test_flyers_only_for_upcoming_events(made):
+    name, _, dl = made
+    made_ids = {p.stem for p in (dl / "flyers").glob("*.pdf")}
+    assert made_ids == expected_flyers(name) == FLYERS[name]
+    events = events_data(name)
+    assert not any(events[e]["status"] in ("held", "cancelled") for e in made_ids)
+    assert set(events) - made_ids  # each fixture has past or cancelled events that get no flyer
+    site = fixture_yaml(name, "data/site.yml")
+    for eid in made_ids:
         reader = PdfReader(dl / "flyers" / f"{eid}.pdf")
         assert len(reader.pages) == 1 and size_of(reader.pages[0]) == pytest.approx(A4, abs=1)
         text = pages_text(dl / "flyers" / f"{eid}.pdf")[0].replace("\n", "").replace(" ", "")
@@ -356,6 +376,28 @@ def test_font_subsetting_uses_harfbuzz():
     assert ctypes.util.find_library("harfbuzz-subset"), "apt-get install libharfbuzz-subset0 (make site does)"
 
 
+# ---- one fixture built by build_pdfs, for its problems, stats and cache (slow) -----------
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pdfs")
+    root = fixture_project(BUILT, base / "proj")
+    out, cache = base / "site", base / "cache"
+    problems, stats = build(root, out, cache)
+    return root, out / "downloads", cache, problems, stats
+
+
+@pytest.mark.slow
+def test_build_writes_every_pdf_without_problems(built):
+    _, dl, _, problems, stats = built
+    assert problems.items == [], problems.to_text()
+    standards = standard_ids(BUILT)
+    assert (dl / "handbook.pdf").exists() and (dl / "handbook-booklet.pdf").exists()
+    assert (dl / "standards.pdf").exists()
+    assert sorted(p.stem for p in (dl / "standards").glob("*.pdf")) == standards == ["std-10", "std-11"]
+    assert {p.stem for p in (dl / "flyers").glob("*.pdf")} == expected_flyers(BUILT) == FLYERS[BUILT]
+    assert stats["rendered"] == 2 + 1 + len(standards) + len(expected_flyers(BUILT)) == 7 and stats["reused"] == 0
+
+
 @pytest.mark.slow
 def test_second_build_reuses_every_pdf_and_is_identical(built, tmp_path):
     root, dl, cache, _, first = built
@@ -363,19 +405,22 @@ def test_second_build_reuses_every_pdf_and_is_identical(built, tmp_path):
     problems, stats = build(root, tmp_path / "site", cache2)
     assert problems.items == []
     assert stats["rendered"] == 0 and stats["reused"] == first["rendered"]
-    for pdf in dl.rglob("*.pdf"):
+    pdfs = sorted(dl.rglob("*.pdf"))
+    assert len(pdfs) == first["rendered"]
+    for pdf in pdfs:
         assert (tmp_path / "site/downloads" / pdf.relative_to(dl)).read_bytes() == pdf.read_bytes(), pdf
 
 
 @pytest.mark.slow
 def test_a_changed_event_renders_only_its_flyer(built, tmp_path):
-    root, _, cache, _, _ = built
-    proj = copy_project(tmp_path / "proj")
-    edit(proj / "data/events/2026-007.yml", "location: ", "location: 二层")
+    _, _, cache, _, first = built
+    proj = fixture_project(BUILT, tmp_path / "proj")
+    edit(proj / "data/events/2027-001.yml", "location: ", "location: 南区")
     problems, stats = build(proj, tmp_path / "site", copy_cache(cache, tmp_path / "cache"))
     assert problems.items == []
     rendered = [k for k, v in stats["documents"].items() if v["status"] == "rendered"]
-    assert rendered == ["downloads/flyers/2026-007.pdf"]
+    assert rendered == ["downloads/flyers/2027-001.pdf"]
+    assert stats["reused"] == first["rendered"] - 1  # the other flyer (2026-002) among them
 
 
 @pytest.mark.slow
@@ -393,13 +438,13 @@ def test_two_renders_are_byte_identical(built, tmp_path):
                                        "[附件](../../../../etc/passwd){: rel=attachment }"])
 def test_outside_reference_in_a_chapter_fails_without_network(built, tmp_path, no_network, reference):
     _, _, cache, _, _ = built
-    proj = copy_project(tmp_path / "proj")
-    chapter = proj / "content/handbook/price-marking.md"
+    proj = fixture_project(BUILT, tmp_path / "proj")
+    chapter = proj / "content/handbook/return-goods.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n\n{reference}\n", encoding="utf-8")
     problems, stats = build(proj, tmp_path / "site", copy_cache(cache, tmp_path / "cache"))
     found = [p for p in problems.items if p.rule == "pdf.fetch"]
     assert len(found) == 1, problems.to_text()
-    assert found[0].file == "content/handbook/price-marking.md"
+    assert found[0].file == "content/handbook/return-goods.md"
     assert found[0].line == line_of(chapter, reference)
     assert not (tmp_path / "site/downloads/handbook.pdf").exists()
     assert not (tmp_path / "site/downloads/handbook-booklet.pdf").exists()
@@ -409,11 +454,11 @@ def test_outside_reference_in_a_chapter_fails_without_network(built, tmp_path, n
 @pytest.mark.slow
 def test_image_inside_the_project_is_allowed(built, tmp_path):
     _, _, cache, _, _ = built
-    proj = copy_project(tmp_path / "proj")
+    proj = fixture_project(BUILT, tmp_path / "proj")
     (proj / "content/handbook/images").mkdir()
     (proj / "content/handbook/images/dot.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><rect width="1" height="1"/></svg>')
-    chapter = proj / "content/handbook/price-marking.md"
+    chapter = proj / "content/handbook/return-goods.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n![示意](images/dot.svg)\n", encoding="utf-8")
     problems, _ = build(proj, tmp_path / "site", copy_cache(cache, tmp_path / "cache"))
     assert problems.items == [], problems.to_text()
@@ -423,21 +468,21 @@ def test_image_inside_the_project_is_allowed(built, tmp_path):
 @pytest.mark.slow
 def test_uncovered_characters_fail_with_code_point_file_and_line(built, tmp_path):
     _, _, cache, _, _ = built
-    proj = copy_project(tmp_path / "proj")
-    chapter = proj / "content/handbook/food-safety.md"
+    proj = fixture_project(BUILT, tmp_path / "proj")
+    chapter = proj / "content/handbook/complaint-guide.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n开心😀，生僻字𠀀。\n", encoding="utf-8")
-    event = proj / "data/events/2026-008.yml"
-    edit(event, "年末是购物卡", "年末😀是购物卡")
+    event = proj / "data/events/2027-001.yml"
+    edit(event, "寒假是亲子乐园", "寒假😀是亲子乐园")
     problems, _ = build(proj, tmp_path / "site", copy_cache(cache, tmp_path / "cache"))
     glyphs = {(p.file, p.line, re.search(r"U\+[0-9A-F]+", p.message).group(0))
               for p in problems.items if p.rule == "pdf.glyph"}
-    assert ("content/handbook/food-safety.md", line_of(chapter, "开心😀"), "U+1F600") in glyphs
-    assert ("content/handbook/food-safety.md", line_of(chapter, "开心😀"), "U+20000") in glyphs
-    assert ("data/events/2026-008.yml", line_of(event, "年末😀"), "U+1F600") in glyphs
+    assert ("content/handbook/complaint-guide.md", line_of(chapter, "开心😀"), "U+1F600") in glyphs
+    assert ("content/handbook/complaint-guide.md", line_of(chapter, "开心😀"), "U+20000") in glyphs
+    assert ("data/events/2027-001.yml", line_of(event, "寒假😀"), "U+1F600") in glyphs
     assert all(p.level == "error" for p in problems.items)
     assert not (tmp_path / "site/downloads/handbook.pdf").exists()
-    assert not (tmp_path / "site/downloads/flyers/2026-008.pdf").exists()
-    assert (tmp_path / "site/downloads/flyers/2026-007.pdf").exists()  # the others are still made
+    assert not (tmp_path / "site/downloads/flyers/2027-001.pdf").exists()
+    assert (tmp_path / "site/downloads/flyers/2026-002.pdf").exists()  # the others are still made
 
 
 @pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (100, "一百"),

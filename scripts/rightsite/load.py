@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .model import Case, Categories, Chapter, Event, Law, Site, Standard
+from .model import Case, Categories, Chapter, Event, Law, Report, Site, Standard, Survey
 from .model.common import Record, validate_doc
+from .model.complaints import ComplaintTable, complaints_path, read_complaints
 from .problems import Problems
 from .yamlio import YamlDoc, parse_yaml
 
@@ -52,6 +53,13 @@ class Project:
     events: dict[str, Loaded[Event]] = field(default_factory=dict)
     standards: dict[str, Loaded[Standard]] = field(default_factory=dict)
     chapters: dict[str, Loaded[Chapter]] = field(default_factory=dict)
+    # the annual reports' inputs, by year: report files, surveys and complaint exports (None
+    # when the export has errors); their problems are kept apart, in `yearly_problems`, since
+    # they stop only the report of their year
+    reports: dict[int, Loaded[Report]] = field(default_factory=dict)
+    surveys: dict[int, Loaded[Survey]] = field(default_factory=dict)
+    complaints: dict[int, ComplaintTable | None] = field(default_factory=dict)
+    yearly_problems: Problems = field(default_factory=Problems)
     # files that exist but did not validate: folder -> {file stem: (relative path, parsed YAML or None)}.
     # References to them are not "missing", and their own references are still checked.
     invalid: dict[str, dict[str, tuple[str, YamlDoc | None]]] = field(default_factory=dict)
@@ -268,8 +276,108 @@ def load_project(root: Path | str) -> Project:
     project.events = _load_dir(project, data / "events", Event, r"\d{4}-\d{3}", "2026-003")
     project.standards = _load_dir(project, data / "standards", Standard, r"std-\d{2,}", "std-07")
     project.chapters = _load_chapters(project, project.root / "content" / "handbook")
+    _load_yearly(project)
     _check_tree(project)
     return project
+
+
+def _yearly_files(project: Project, folder: str, suffix: str) -> list[tuple[int, Path]]:
+    """(year, path) of data/<folder>/<year><suffix>; any other file there is an error."""
+    base = project.root / "data" / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for path in sorted(base.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != suffix or not re.fullmatch(r"\d{4}", path.stem):
+            project.yearly_problems.error("schema.file", project.rel(path), 1, "",
+                                          f"data/{folder}/ 只放按年度命名的文件，如 2025{suffix}。请改名或移走它。"
+                                          f" Only files named by year (2025{suffix}) belong here.")
+            continue
+        found.append((int(path.stem), path))
+    return found
+
+
+def _load_yearly(project: Project) -> None:
+    """The annual reports' inputs, read once: complaint exports, surveys, report files."""
+    out = project.yearly_problems
+    for year, _ in _yearly_files(project, "complaints", ".csv"):
+        if project.categories is not None:  # without categories the CSVs cannot be read
+            project.complaints[year] = read_table(project, year, out)
+    for folder, model, into in (("surveys", Survey, project.surveys), ("reports", Report, project.reports)):
+        for year, path in _yearly_files(project, folder, ".yml"):
+            item = read_record(project.root, path, model, out)
+            if item is not None:
+                into[year] = item
+
+
+def report_path(root: Path, year: int) -> Path:
+    return Path(root) / "data" / "reports" / f"{year}.yml"
+
+
+def survey_path(root: Path, year: int) -> Path:
+    return Path(root) / "data" / "surveys" / f"{year}.yml"
+
+
+def read_record(root: Path, path: Path, model: type, problems: Problems) -> Loaded | None:
+    """Read one yearly YAML record (survey, report) strictly; problems are appended, never raised."""
+    rel = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        problems.error("schema.file", rel, 1, "", f"无法读取文件：{exc.strerror}。 Cannot read the file.")
+        return None
+    except UnicodeDecodeError:
+        problems.error("schema.encoding", rel, 1, "", "文件不是 UTF-8 编码。请在编辑器中以 UTF-8 另存。 Save the file as UTF-8.")
+        return None
+    doc = parse_yaml(text)
+    for issue in doc.issues:
+        problems.error(issue.rule, rel, issue.line, issue.field, issue.message)
+    if doc.data is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
+        return None
+    record, found = validate_doc(model, doc)
+    for line, fld, rule, message in found:
+        problems.error(rule, rel, line, fld, message)
+    if record is None:
+        return None
+    stem = Path(path).stem
+    if re.fullmatch(r"\d{4}", stem) and record.year != int(stem):
+        problems.error("schema.id", rel, doc.line_of(("year",)), "year",
+                       f"年度 {record.year} 与文件名 {stem} 不一致。请让两者相同。 `year` must equal the file name.")
+        return None
+    return Loaded(record, rel, doc)
+
+
+
+_TABLES: dict[str, tuple] = {}  # path -> (stat key, table, problems)
+
+
+def read_table(project: Project, year: int, problems: Problems) -> ComplaintTable | None:
+    """The complaint table of `year`, or None if the file is missing or has any error."""
+    path = complaints_path(project.root, year)
+    table = None
+    if path.exists() and project.categories is not None:
+        st = path.stat()
+        # `make serve` and `rightsite build` read the same unchanged export several times
+        key = (str(path), st.st_mtime_ns, st.st_size, project.categories.record.model_dump_json())
+        hit = _TABLES.get(key[0])
+        if hit is not None and hit[0] == key:
+            table, found = hit[1], hit[2]
+        else:
+            mine = Problems()
+            table = read_complaints(path, project.rel(path), year, project.categories.record, mine)
+            found = list(mine.items)
+            _TABLES[key[0]] = (key, table, found)
+        problems.extend(found)
+        if any(p.level == "error" for p in found):
+            table = None
+    return table
+
+
 
 
 def _check_tree(project: Project) -> None:

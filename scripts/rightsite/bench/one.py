@@ -64,9 +64,8 @@ def time_phases(root: Path, out: Path) -> dict:
     from ..report import load_year
 
     t0 = time.perf_counter()
-    cache: dict = {}
-    for csv in sorted((root / "data" / "complaints").glob("*.csv")):
-        load_year(project, int(csv.stem), cache)
+    for year in sorted(project.complaints):
+        load_year(project, year)
     t["report"] = time.perf_counter() - t0
     t["peak_mb"] = round(_peak_mb(), 1)
     t["search_index_kb"] = round((site / "search" / "search_index.json").stat().st_size / 1024, 1) if ok else None

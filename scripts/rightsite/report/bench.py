@@ -35,7 +35,7 @@ def _categories(path: Path):
 def measure(root: Path, year: int) -> dict:
     """Read `root`/data/complaints/YEAR.csv (and YEAR-1 if present) and compute the figures; in-process."""
     from ..problems import Problems
-    from .complaints import read_complaints
+    from ..model.complaints import read_complaints
     from .figures import compute_figures
 
     cats = _categories(root / "data" / "categories.yml")

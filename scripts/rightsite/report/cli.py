@@ -12,8 +12,8 @@ from ..load import Loaded, Project, load_project
 from ..model.report import Report
 from ..model.survey import Survey
 from ..problems import Problems
-from . import YearData, load_year, read_record, read_table
-from .complaints import ComplaintTable, complaints_path
+from ..model.complaints import complaints_path
+from . import YearData, load_year
 from .figures import FIGURES, definitions
 from .freeze import apply_corrections, drift_problems, freeze_report
 
@@ -160,23 +160,6 @@ def _report_checks(project: Project, item: Loaded[Report]) -> Problems:
     return out
 
 
-def _yearly_files(project: Project, folder: str, suffix: str, out: Problems) -> list[tuple[int, Path]]:
-    base = project.root / "data" / folder
-    if not base.is_dir():
-        return []
-    found = []
-    for path in sorted(base.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if path.suffix != suffix or not re.fullmatch(r"\d{4}", path.stem):
-            out.error("schema.file", project.rel(path), 1, "",
-                      f"data/{folder}/ 只放按年度命名的文件，如 2025{suffix}。请改名或移走它。"
-                      f" Only files named by year (2025{suffix}) belong here.")
-            continue
-        found.append((int(path.stem), path))
-    return found
-
-
 def report_problems(root: Path, project: Project) -> Problems:
     """Everything `rightsite check` must know about the annual reports.
 
@@ -184,21 +167,11 @@ def report_problems(root: Path, project: Project) -> Problems:
     ref.figure) and, for published reports, drift of the frozen figures (report.drift).
     """
     out = Problems()
-    cache: dict[int, ComplaintTable | None] = {}
-    if project.categories is not None:  # without categories the CSVs cannot be checked
-        for year, _ in _yearly_files(project, "complaints", ".csv", out):
-            read_table(project, year, out, cache)
-    for year, path in _yearly_files(project, "surveys", ".yml", out):
-        item = read_record(root, path, Survey, out)
-        if item is not None:
-            out.extend(_survey_checks(item))
-    for year, path in _yearly_files(project, "reports", ".yml", out):
-        item = read_record(root, path, Report, out)
-        if item is None:
-            continue
+    out.extend(project.yearly_problems)  # reading the CSVs, surveys and report files (load_project)
+    for item in project.surveys.values():
+        out.extend(_survey_checks(item))
+    for year, item in sorted(project.reports.items()):
         out.extend(_report_checks(project, item))
         if item.record.status == "published" and item.record.figures is not None and project.categories is not None:
-            data = load_year(project, year, cache)
-            if data.report is not None:
-                out.extend(drift_problems(data))
+            out.extend(drift_problems(load_year(project, year)))
     return out

@@ -17,7 +17,7 @@ from typing import Any
 from ..clock import SHANGHAI
 from ..model.categories import Categories
 from ..model.survey import Survey
-from .complaints import ComplaintTable
+from ..model.complaints import ComplaintTable
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             {"宣传活动": "events/index.md"},
             {"服务标准": "standards/index.md"},
         ]
-        from ..report.cli import available_years
-
-        if available_years(self.root):
+        if self.project.complaints:
             nav.append({"年度报告": "reports/index.md"})
         nav += [{"法律依据": "laws.md"}, {"投诉渠道": "channels.md"}]
         return nav

@@ -7,7 +7,7 @@ from typing import Any
 from ..load import Project
 from ..report import load_year
 from ..report.charts import all_charts
-from ..report.cli import available_years, report_figures
+from ..report.cli import report_figures
 from ..report.figures import FIGURES
 from ..report.figures import definitions as figure_definitions
 from ..report.text import fill, format_value
@@ -71,9 +71,8 @@ def year_views(project: Project) -> list[YearView]:
     if "report.views" in project.memo:
         return project.memo["report.views"]
     views = project.memo["report.views"] = []
-    cache: dict = {}
-    for year in sorted(available_years(project.root), reverse=True):
-        data = load_year(project, year, cache)
+    for year in sorted(project.complaints, reverse=True):
+        data = load_year(project, year)
         if data.figures is None:
             continue
         figures, notices, _ = report_figures(data)

@@ -19,7 +19,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.categories import Categories
+from .categories import Categories
 from ..problems import Problems
 
 COLUMNS = ("id", "received", "closed", "channel", "nature", "sector", "outcome", "amount_recovered", "satisfaction")
