@@ -29,7 +29,7 @@ from ..site.markup import paragraphs
 from ..yamlio import dotted
 from .fetcher import ProjectFetcher, scan_html
 from .fonts import FontSet, describe_char
-from .qr import qr_data_url, short_url
+from .qr import printed_url, qr_data_url, short_url
 
 THEME_PDF = Path("theme") / "pdf"
 MD_EXTENSIONS = ["admonition", "tables", "attr_list", "md_in_html"]
@@ -277,7 +277,7 @@ class Brochures:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.theme)), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(date=cn_date, paras=html_paragraphs, short=short_url, qr=qr_data_url,
+        self.env.filters.update(date=cn_date, paras=html_paragraphs, short=printed_url, qr=qr_data_url,
                                 cn=cn_number)
         self.css = (self.theme / "print.css").read_text(encoding="utf-8")
         self.css_text = css_printed_text(self.css)

@@ -45,3 +45,15 @@ def short_url(url: str) -> str:
             text = text[len(prefix):]
             break
     return text[:-1] if text.endswith("/") and text.count("/") == 1 else text
+
+
+def printed_url(url: str):
+    """A short URL as print HTML that wraps only after a "/": each part is kept on one line,
+    since a break at the hyphen of a host (qinghe-/plaza) reads as part of the address.
+    A part too long for any line may still break anywhere."""
+    from markupsafe import Markup, escape
+
+    text = short_url(url)
+    parts = [p + "/" for p in text.split("/")[:-1]] + ([text.rsplit("/", 1)[-1]] if not text.endswith("/") else [])
+    return Markup("").join(Markup('<span class="url-part">{}</span>').format(p) if len(p) <= 32 else escape(p)
+                           for p in parts if p)
