@@ -391,3 +391,20 @@ def test_mkdocs_build_publishes_the_same_files_as_rightsite_build(built_fixture,
     theirs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert "downloads/handbook.pdf" in theirs and "downloads/report-2025.pdf" in theirs
     assert theirs == ours
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_the_url_registry_names_exactly_the_generated_pages(name, tmp_path):
+    import datetime as dt
+
+    from rightsite import urls
+    from rightsite.load import load_project
+    from rightsite.site.pages import SiteContent, section_intros
+
+    root = fixture_project(name, tmp_path / "p")
+    project = load_project(root)
+    generated = {p.src_uri for p in SiteContent(project, dt.date(2026, 11, 25), root / "theme").pages(section_intros(root))}
+    chapters = {urls.chapter(c.file) for c in project.chapters.values()}
+    assert generated | chapters == set(urls.page_uris(project))
+    assert urls.url("cases/2025-001.md") == "cases/2025-001/" and urls.url("index.md") == ""
+    assert urls.url("reports/index.md") == "reports/"

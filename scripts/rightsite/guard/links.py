@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from .. import urls
 from ..load import Project
 from ..problems import Problems
 
@@ -21,13 +22,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*#([\w\-\u4e00-\u9fff]+)[^}]
 
 def known_pages(project: Project) -> set[str]:
     """src_uri of every page the site will have (hand-written and generated)."""
-    pages = {"index.md", "laws.md", "channels.md", "handbook/index.md", "cases/index.md",
-             "events/index.md", "standards/index.md", "reports/index.md"}
-    pages |= {f"cases/by-{f}.md" for f in ("nature", "sector", "year", "outcome")}
-    pages |= {f"handbook/{Path(c.file).name}" for c in project.chapters.values()}
-    pages |= {f"cases/{i}.md" for i in project.cases}
-    pages |= {f"events/{i}.md" for i in project.events}
-    pages |= {f"standards/{i}.md" for i in project.standards}
+    pages = set(urls.page_uris(project))
     content = project.root / "content"
     if content.is_dir():
         pages |= {p.relative_to(content).as_posix() for p in content.rglob("*.md")}

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
+from .. import urls
 from ..clock import start_of_day
 from ..gitdates import git_dates
 from ..load import Loaded, Project
@@ -51,11 +52,11 @@ def overdue_pages(project: Project, today: dt.date) -> dict[str, dt.date | None]
     for slug, ch in project.chapters.items():
         last, due, _ = chapter_review(project, ch, today)
         if due and due < today:
-            out[f"handbook/{Path(ch.file).name}"] = last
+            out[urls.chapter(ch.file)] = last
     for sid, std in project.standards.items():
         if std.record.review_by < today:
             history = [h.date for h in std.record.history]
-            out[f"standards/{sid}.md"] = max(history) if history else std.record.effective
+            out[urls.standard(sid)] = max(history) if history else std.record.effective
     return out
 
 

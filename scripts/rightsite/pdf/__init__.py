@@ -17,6 +17,7 @@ import os
 import time
 from pathlib import Path
 
+from .. import urls
 from ..load import Project
 from ..problems import Problems
 from .cache import PdfCache, digest, toolchain_key
@@ -24,8 +25,8 @@ from .fetcher import ProjectFetcher
 from .fonts import FontError, prepare_fonts
 
 log = logging.getLogger("rightsite.pdf")
-HANDBOOK = "downloads/handbook.pdf"
-BOOKLET = "downloads/handbook-booklet.pdf"
+HANDBOOK = urls.HANDBOOK_PDF
+BOOKLET = urls.BOOKLET_PDF
 LANG = "zh-CN"
 
 

@@ -23,6 +23,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .. import urls
 from ..clock import SHANGHAI, start_of_day
 from ..load import Loaded, Project
 from ..site.markup import paragraphs
@@ -376,7 +377,7 @@ class Brochures:
         dates = known + [ch.verified for ch in self.site.channels]
         created = source_date(dates)
         edition = max(known, default=self.today)
-        doc = Document("downloads/handbook.pdf", "handbook", f"{self.site.mall.name}消费者维权手册", "",
+        doc = Document(urls.HANDBOOK_PDF, "handbook", f"{self.site.mall.name}消费者维权手册", "",
                        self.p.root / "content" / "handbook", created, (THEME_PDF / "handbook.html.j2").as_posix())
         items = []
         for n, loaded in enumerate(chapters, 1):
@@ -389,7 +390,7 @@ class Brochures:
                 "n": n, "cn": cn_number(n), "anchor": f"ch-{stem}", "title": loaded.record.title,
                 "body": Markup(body), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
                 "laws": [self.laws[i] for i in loaded.record.laws if i in self.laws],
-                "url": f"{self.base_url}handbook/{stem}/",
+                "url": urls.absolute(self.base_url, urls.chapter(loaded.file)),
             })
             doc.sources += self.law_sources(loaded.record.laws)
         doc.sources.append(self.site_source)
@@ -405,7 +406,7 @@ class Brochures:
                     "laws": [self.law_label(i) for i in c.laws]} for c in std.clauses]
         cited = list(dict.fromkeys(i for c in std.clauses for i in c.laws if i in self.laws))
         return {"std": std, "clauses": clauses, "cited": [self.laws[i] for i in cited],
-                "url": f"{self.base_url}standards/{std.id}/",
+                "url": urls.absolute(self.base_url, urls.standard(std.id)),
                 "counts": {lvl: sum(c.level == lvl for c in std.clauses) for lvl in LEVEL_CLASS}}
 
     def _standard_dates(self, std) -> list[dt.date]:
@@ -416,7 +417,7 @@ class Brochures:
         docs = []
         if loaded:
             created = source_date([d for s in loaded for d in self._standard_dates(s.record)])
-            doc = Document("downloads/standards.pdf", "standards", f"{self.site.mall.name}商户服务标准汇编", "",
+            doc = Document(urls.STANDARDS_PDF, "standards", f"{self.site.mall.name}商户服务标准汇编", "",
                            self.p.root / "data", created, (THEME_PDF / "standards.html.j2").as_posix())
             ctxs = [self._standard_ctx(s) for s in loaded]
             all_laws = list(dict.fromkeys(i for s in loaded for c in s.record.clauses for i in c.laws))
@@ -427,7 +428,7 @@ class Brochures:
         for s in loaded:
             created = source_date(self._standard_dates(s.record))
             title = f"{s.record.title}（{s.id}，第 {s.record.version} 版）"
-            doc = Document(f"downloads/standards/{s.id}.pdf", "standard", title, "", self.p.root / "data",
+            doc = Document(urls.standard_pdf(s.id), "standard", title, "", self.p.root / "data",
                            created, (THEME_PDF / "standards.html.j2").as_posix())
             ctx = self._standard_ctx(s)
             doc.sources = [yaml_source(self.p, s)] + self.law_sources(
@@ -451,13 +452,13 @@ class Brochures:
             ev = loaded.record
             day, hours = event_when(ev.start, ev.end)
             created = source_date([ch.verified for ch in self.site.channels])
-            doc = Document(f"downloads/flyers/{ev.id}.pdf", "flyer", ev.title, "", self.p.root / "data",
+            doc = Document(urls.flyer_pdf(ev.id), "flyer", ev.title, "", self.p.root / "data",
                            created, (THEME_PDF / "flyer.html.j2").as_posix())
             doc.sources = [yaml_source(self.p, loaded), self.site_source]
             doc.html = self.render("flyer.html.j2", title=ev.title, event=ev, day=day, hours=hours,
                                    description=short_description(ev.description),
                                    note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
-                                   url=f"{self.base_url}events/{ev.id}/", hotline=hotline)
+                                   url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
             docs.append(doc)
         return docs
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .. import urls
 from ..load import Project
 from ..problems import Problems
 
@@ -40,7 +41,7 @@ def report_html(project: Project, view, theme: Path) -> str:
 
     return env.get_template("report.html.j2").render(
         site=site, v=view, charts=view.charts, sections=sections, chart=chart,
-        url=f"{site.base_url}reports/{view.year}/", base=site.base_url, title=view.title,
+        url=urls.absolute(site.base_url, urls.report(view.year)), base=site.base_url, title=view.title,
         pct=lambda x: "—" if x is None else f"{x}%", num=lambda x: "—" if x is None else f"{x}", **ctx)
 
 
@@ -58,7 +59,7 @@ def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Probl
         key = hashlib.sha256("\0".join([html, css, (theme / "print.css").read_text(encoding="utf-8"),
                                         toolchain_key()]).encode()).hexdigest()[:40]
         cached = cache_dir / "reports" / f"report-{view.year}-{key}.pdf"
-        dest = out_dir / "downloads" / f"report-{view.year}.pdf"
+        dest = out_dir / urls.report_pdf(view.year)
         dest.parent.mkdir(parents=True, exist_ok=True)
         if cached.exists():
             shutil.copyfile(cached, dest)

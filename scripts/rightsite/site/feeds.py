@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from icalendar import Calendar, Event as ICalEvent, vText
 
+from .. import urls
 from ..clock import SHANGHAI, start_of_day
 from ..load import Project
 from ..model import Event
@@ -35,7 +36,7 @@ def _host(project: Project) -> str:
 
 
 def event_url(project: Project, event_id: str) -> str:
-    return f"{project.site.record.base_url}events/{event_id}/"
+    return urls.absolute(project.site.record.base_url, urls.event(event_id))
 
 
 def _vevent(project: Project, event: Event, stamp: dt.datetime) -> ICalEvent:
@@ -112,11 +113,12 @@ def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
     entries = []
     for c in project.cases.values():
         r = c.record
-        entries.append((r.closed, f"cases/{r.id}/", f"典型案例：{r.title}", r.summary, f"cases/{r.id}"))
+        entries.append((r.closed, urls.url(urls.case(r.id)), f"典型案例：{r.title}", r.summary, f"cases/{r.id}"))
     for e in project.events.values():
         r = e.record
         published = min(r.start.date(), today)
-        entries.append((published, f"events/{r.id}/", f"{r.status_label}｜{r.title}", r.description, f"events/{r.id}"))
+        entries.append((published, urls.url(urls.event(r.id)), f"{r.status_label}｜{r.title}", r.description,
+                        f"events/{r.id}"))
     entries.sort(key=lambda x: (x[0], x[1]), reverse=True)
     entries = entries[:limit]
     ET.register_namespace("", ATOM)
@@ -124,7 +126,7 @@ def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
     ET.SubElement(feed, f"{{{ATOM}}}title").text = site.title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = base
     ET.SubElement(feed, f"{{{ATOM}}}link", {"href": base})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": base + "feed.xml"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": base + urls.FEED})
     updated = entries[0][0] if entries else today
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00+08:00"
     author = ET.SubElement(feed, f"{{{ATOM}}}author")

@@ -15,11 +15,12 @@ import jinja2
 from markupsafe import Markup
 
 from ..clock import SHANGHAI, start_of_day
+from .. import urls
 from ..load import Project
+from ..urls import SECTION_INTROS
 from .feeds import event_jsonld
 from .markup import inline, money, paragraphs
 
-SECTION_INTROS = {"cases/index.md", "events/index.md", "standards/index.md", "handbook/index.md"}
 
 
 def strip_label(summary: str, name: str) -> str:
@@ -172,31 +173,32 @@ class SiteContent:
             md = self.render(template, intro=intro, **ctx)
             out.append(GeneratedPage(uri, md, f"content/{uri}" if intro is not None else None))
 
-        out.append(GeneratedPage("index.md", self.render(
+        out.append(GeneratedPage(urls.HOME, self.render(
             "home.md.j2", upcoming=upcoming[:4], latest=cases[:5], chapters=chapters, **self.home()), "data/site.yml"))
-        section("handbook/index.md", "handbook_index.md.j2", chapters=chapters)
-        section("cases/index.md", "cases_index.md.j2", cases=cases, facets=self.facets(cases), slugs=self.slugs())
+        section(urls.HANDBOOK_INDEX, "handbook_index.md.j2", chapters=chapters)
+        section(urls.CASES_INDEX, "cases_index.md.j2", cases=cases, facets=self.facets(cases), slugs=self.slugs())
         for facet in self.facets(cases):
-            out.append(GeneratedPage(f"cases/by-{facet['key']}.md",
+            out.append(GeneratedPage(urls.facet(facet["key"]),
                                      self.render("cases_facet.md.j2", facet=facet), "data/categories.yml"))
         slugs = self.slugs()
         for loaded in self.p.cases.values():
             # a case page shows the titles of its related cases, nothing else of other records
             related = tuple((r, self.p.cases[r].record.title) for r in loaded.record.related if r in self.p.cases)
-            out.append(record_page(f"cases/{loaded.id}.md", loaded, "case.md.j2", related, case=loaded.record, slugs=slugs))
-        section("events/index.md", "events_index.md.j2", upcoming=upcoming, past=past)
+            out.append(record_page(urls.case(loaded.id), loaded, "case.md.j2", related, case=loaded.record, slugs=slugs))
+        section(urls.EVENTS_INDEX, "events_index.md.j2", upcoming=upcoming, past=past)
         for loaded in self.p.events.values():
-            out.append(record_page(f"events/{loaded.id}.md", loaded, "event.md.j2", event=loaded.record,
+            out.append(record_page(urls.event(loaded.id), loaded, "event.md.j2", event=loaded.record,
                                    upcoming=loaded.record in upcoming, jsonld=Markup(event_jsonld(self.p, loaded.record))))
         standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
-        section("standards/index.md", "standards_index.md.j2", standards=standards)
+        section(urls.STANDARDS_INDEX, "standards_index.md.j2", standards=standards)
         for loaded in self.p.standards.values():
-            notice = review_notice(self.overdue[f"standards/{loaded.id}.md"]) if f"standards/{loaded.id}.md" in self.overdue else ""
-            out.append(GeneratedPage(f"standards/{loaded.id}.md",
+            uri = urls.standard(loaded.id)
+            notice = review_notice(self.overdue[uri]) if uri in self.overdue else ""
+            out.append(GeneratedPage(uri,
                                      self.render("standard.md.j2", std=loaded.record, notice=notice), loaded.file))
-        out.append(GeneratedPage("laws.md", self.render("laws.md.j2", groups=self.law_groups(),
+        out.append(GeneratedPage(urls.LAWS, self.render("laws.md.j2", groups=self.law_groups(),
                                                         cited_by=self.cited_by()), "data/laws.yml"))
-        out.append(GeneratedPage("channels.md", self.render("channels.md.j2"), "data/site.yml"))
+        out.append(GeneratedPage(urls.CHANNELS, self.render("channels.md.j2"), "data/site.yml"))
         out += self.report_pages()
         self.p.memo[key] = out
         return out
@@ -228,9 +230,9 @@ class SiteContent:
         views = year_views(self.p)
         if not views:
             return []
-        pages = [GeneratedPage("reports/index.md", self.render("reports_index.md.j2", views=views), None)]
+        pages = [GeneratedPage(urls.REPORTS_INDEX, self.render("reports_index.md.j2", views=views), None)]
         for v in views:
-            pages.append(GeneratedPage(f"reports/{v.year}.md", self.render("report.md.j2", **context(v)),
+            pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **context(v)),
                                        f"data/reports/{v.year}.yml"))
         return pages
 
@@ -242,7 +244,7 @@ class SiteContent:
         last, _, _ = chapter_review(self.p, chapter, self.today)  # `reviewed`, else the git date
         reviewed = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
         head = f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
-        uri = f"handbook/{Path(chapter.file).name}"
+        uri = urls.chapter(chapter.file)
         if uri in self.overdue:
             head += review_notice(self.overdue[uri])
         lines = ["", "", "---", ""]
@@ -306,8 +308,8 @@ class SiteContent:
         out: dict[str, dict[str, str]] = defaultdict(dict)
         for item, _, law_id, _ in citations(self.p):
             folder, stem = item.file.split("/")[-2], Path(item.file).stem
-            kind, page = {"handbook": ("手册", f"handbook/{stem}.md"), "cases": ("案例", f"cases/{stem}.md"),
-                          "standards": ("标准", f"standards/{stem}.md")}[folder]
+            kind, page = {"handbook": ("手册", urls.chapter(item.file)), "cases": ("案例", urls.case(stem)),
+                          "standards": ("标准", urls.standard(stem))}[folder]
             out[law_id].setdefault(page, f"{kind}：{item.record.title}")
         return {law: [(label, page) for page, label in pages.items()] for law, pages in out.items()}
 

@@ -21,7 +21,9 @@ from mkdocs.structure.files import File, Files
 
 from ..check import check_project
 from ..clock import build_today
-from .pages import SECTION_INTROS, SiteContent, section_intros
+from .. import urls
+from ..urls import SECTION_INTROS
+from .pages import SiteContent, section_intros
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -91,18 +93,18 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
 
     def _nav(self) -> list:
         # titles are record text: escaped, since the theme prints nav titles as HTML
-        chapters = [{html.escape(ch.record.title): f"handbook/{Path(ch.file).name}"}
+        chapters = [{html.escape(ch.record.title): urls.chapter(ch.file)}
                     for ch in self.project.sorted_chapters()]
         nav = [
-            {"首页": "index.md"},
-            {"维权手册": ["handbook/index.md", *chapters]},
-            {"典型案例": "cases/index.md"},
-            {"宣传活动": "events/index.md"},
-            {"服务标准": "standards/index.md"},
+            {"首页": urls.HOME},
+            {"维权手册": [urls.HANDBOOK_INDEX, *chapters]},
+            {"典型案例": urls.CASES_INDEX},
+            {"宣传活动": urls.EVENTS_INDEX},
+            {"服务标准": urls.STANDARDS_INDEX},
         ]
         if self.project.complaints:
-            nav.append({"年度报告": "reports/index.md"})
-        nav += [{"法律依据": "laws.md"}, {"投诉渠道": "channels.md"}]
+            nav.append({"年度报告": urls.REPORTS_INDEX})
+        nav += [{"法律依据": urls.LAWS}, {"投诉渠道": urls.CHANNELS}]
         return nav
 
     # -- files ----------------------------------------------------------------
@@ -130,7 +132,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     # -- pages ----------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
-        if uri.startswith("handbook/") and uri != "handbook/index.md":
+        if uri.startswith("handbook/") and uri != urls.HANDBOOK_INDEX:
             chapter = self.project.chapters.get(Path(uri).stem)
             if chapter is not None:
                 # the handbook is the canonical answer: rank chapters above cases and events
@@ -155,10 +157,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
 
         site_dir = Path(config.site_dir)
         today = self.content.today
-        (site_dir / "events.ics").write_bytes(events_ics(self.project, today))
-        (site_dir / "feed.xml").write_bytes(atom_feed(self.project, today))
+        (site_dir / urls.CALENDAR).write_bytes(events_ics(self.project, today))
+        (site_dir / urls.FEED).write_bytes(atom_feed(self.project, today))
         for loaded in self.project.events.values():
-            path = site_dir / "events" / f"{loaded.id}.ics"
+            path = site_dir / urls.event_calendar(loaded.id)
             hit = self.ics_memo.get(loaded.id)
             if self.serving and hit is not None and hit[0] is loaded and hit[1] == today and path.exists():
                 continue  # `make serve`: unchanged event, its calendar file is already there
