@@ -91,7 +91,7 @@ def find_stale(project: Project, today: dt.date) -> Problems:
     recap_days = policy.recap_days if policy else 14
     for ev in project.events.values():
         e = ev.record
-        if e.status in ("planned", "postponed") and e.end < now:
+        if e.status_is_overdue(now):
             out.warning("stale.event", ev.file, ev.line("status"), "status",
                         f"活动已于 {e.end.date()} 结束，状态仍是 {e.status}（自 {e.end.date()} 起）。请改为 held 并填写回顾，或改为 cancelled。"
                         " The event is over; set status to held (with a recap) or cancelled.", e.owner)

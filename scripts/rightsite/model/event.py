@@ -37,9 +37,21 @@ class Event(Record):
 
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("title", "location", "registration", "description", "note")
 
+    def is_over(self, now: dt.datetime) -> bool:
+        return self.end < now
+
     def is_upcoming(self, now: dt.datetime) -> bool:
-        """Upcoming means not yet over, whatever the status says, and not cancelled."""
-        return self.end >= now and self.status in ("planned", "postponed")
+        """Still to take place: not over, and planned or postponed (flyers are made for these)."""
+        return not self.is_over(now) and self.status in ("planned", "postponed")
+
+    def is_announced(self, now: dt.datetime) -> bool:
+        """Listed under 即将举办 and in the calendars: not over and not held, cancelled ones
+        included so that readers and calendars learn of the cancellation."""
+        return not self.is_over(now) and self.status != "held"
+
+    def status_is_overdue(self, now: dt.datetime) -> bool:
+        """Over, but still marked as planned or postponed (an editor must set held or cancelled)."""
+        return self.is_over(now) and self.status in ("planned", "postponed")
 
     @property
     def status_label(self) -> str:

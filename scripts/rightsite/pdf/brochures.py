@@ -441,8 +441,7 @@ class Brochures:
     # ---- flyers --------------------------------------------------------------------------
     def upcoming_events(self) -> list[Loaded]:
         """Planned or postponed events that end after the start of `today` (Asia/Shanghai)."""
-        events = [e for e in self.p.events.values()
-                  if e.record.status in ("planned", "postponed") and e.record.end > self.now]
+        events = [e for e in self.p.events.values() if e.record.is_upcoming(self.now)]
         return sorted(events, key=lambda e: (e.record.start, e.id))
 
     def flyers(self) -> list[Document]:

@@ -27,7 +27,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 def calendar_events(project: Project, today: dt.date) -> list[Event]:
     """Events a calendar should carry: not yet over (cancelled ones too, so calendars drop them)."""
     now = start_of_day(today)
-    return sorted((e.record for e in project.events.values() if e.record.end >= now and e.record.status != "held"),
+    return sorted((e.record for e in project.events.values() if e.record.is_announced(now)),
                   key=lambda e: (e.start, e.id))
 
 

@@ -130,7 +130,7 @@ class SiteContent:
 
     def events_split(self) -> tuple[list, list]:
         events = [e.record for e in self.p.events.values()]
-        upcoming = sorted((e for e in events if e.end >= self.now and e.status != "held"), key=lambda e: e.start)
+        upcoming = sorted((e for e in events if e.is_announced(self.now)), key=lambda e: e.start)
         past = sorted((e for e in events if e not in upcoming), key=lambda e: e.start, reverse=True)
         return upcoming, past
 
