@@ -5,13 +5,13 @@ import datetime as dt
 from pathlib import Path
 
 from .guard import run_guard
-from .load import Project, load_project
+from .load import LoadCache, Project, load_project
 from .problems import Problems
 
 
-def check_project(root: Path, today: dt.date) -> tuple[Project, Problems]:
+def check_project(root: Path, today: dt.date, cache: LoadCache | None = None) -> tuple[Project, Problems]:
     """Load and check; return the project and all problems (loading ones first)."""
-    project = load_project(root)
+    project = load_project(root, cache)
     problems = Problems()
     problems.extend(project.problems)
     problems.extend(run_guard(project, today))

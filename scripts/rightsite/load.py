@@ -66,6 +66,7 @@ class Project:
     # results derived from this snapshot of the records (e.g. a year's report figures), computed
     # once and shared by the check, the website and the PDFs of one build
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    cache: LoadCache = field(default_factory=lambda: LoadCache(), repr=False, compare=False)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -135,9 +136,14 @@ def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | 
     return Loaded(record, rel, doc) if record is not None else doc
 
 
-# Parsed records by absolute path, reused while the file's size and mtime are unchanged:
-# `make serve` reloads the project on every edit and should only re-read what changed.
-_FILE_CACHE: dict[str, tuple[tuple[int, int], object, list]] = {}
+@dataclass
+class LoadCache:
+    """Parsed files kept between loads of one project, each reused while its size and mtime
+    are unchanged: `make serve` reloads on every edit and should re-read only what changed.
+    The MkDocs plugin holds one for its life; a one-off load gets a fresh one."""
+
+    records: dict[str, tuple[tuple[int, int], object, list]] = field(default_factory=dict)  # path -> (stat, result, problems)
+    tables: dict[str, tuple] = field(default_factory=dict)  # CSV path -> (stat and categories key, table, problems)
 
 
 def _cached(project: Project, path: Path, load) -> object:
@@ -147,7 +153,8 @@ def _cached(project: Project, path: Path, load) -> object:
         key = (st.st_mtime_ns, st.st_size)
     except OSError:
         key = None
-    hit = _FILE_CACHE.get(str(path))
+    cache = project.cache.records
+    hit = cache.get(str(path))
     if key is not None and hit is not None and hit[0] == key:
         project.problems.extend(list(hit[2]))
         return hit[1]
@@ -155,7 +162,7 @@ def _cached(project: Project, path: Path, load) -> object:
     result = load(mine)
     project.problems.extend(mine.problems)
     if key is not None:
-        _FILE_CACHE[str(path)] = (key, result, list(mine.problems.items))
+        cache[str(path)] = (key, result, list(mine.problems.items))
     return result
 
 
@@ -243,9 +250,10 @@ def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]
     return out
 
 
-def load_project(root: Path | str) -> Project:
-    """Read data/ and content/handbook/ of the project at `root`."""
-    project = Project(root=Path(root).resolve())
+def load_project(root: Path | str, cache: LoadCache | None = None) -> Project:
+    """Read data/ and content/handbook/ of the project at `root` (reusing what `cache` holds
+    of unchanged files)."""
+    project = Project(root=Path(root).resolve(), cache=cache or LoadCache())
     data = project.root / "data"
     project.site = _load_single(project, data / "site.yml", Site)
     project.categories = _load_single(project, data / "categories.yml", Categories)
@@ -353,9 +361,6 @@ def read_record(root: Path, path: Path, model: type, problems: Problems) -> Load
 
 
 
-_TABLES: dict[str, tuple] = {}  # path -> (stat key, table, problems)
-
-
 def read_table(project: Project, year: int, problems: Problems) -> ComplaintTable | None:
     """The complaint table of `year`, or None if the file is missing or has any error."""
     path = complaints_path(project.root, year)
@@ -364,14 +369,14 @@ def read_table(project: Project, year: int, problems: Problems) -> ComplaintTabl
         st = path.stat()
         # `make serve` and `rightsite build` read the same unchanged export several times
         key = (str(path), st.st_mtime_ns, st.st_size, project.categories.record.model_dump_json())
-        hit = _TABLES.get(key[0])
+        hit = project.cache.tables.get(key[0])
         if hit is not None and hit[0] == key:
             table, found = hit[1], hit[2]
         else:
             mine = Problems()
             table = read_complaints(path, project.rel(path), year, project.categories.record, mine)
             found = list(mine.items)
-            _TABLES[key[0]] = (key, table, found)
+            project.cache.tables[key[0]] = (key, table, found)
         problems.extend(found)
         if any(p.level == "error" for p in found):
             table = None

@@ -57,19 +57,9 @@ def review_notice(last: dt.date | None) -> str:
             f"如内容与现行规定不一致，以现行法律法规为准；有疑问请通过[投诉渠道](../channels.md)咨询我们。\n</div>\n\n")
 
 
-_ENVS: dict[str, jinja2.Environment] = {}
-
-
 def make_env(theme_dir: Path) -> jinja2.Environment:
-    """One environment per theme folder per process: compiled templates are reused by
-    every rebuild of `make serve` (Jinja recompiles a template only when its file changes)."""
-    key = str(theme_dir)
-    if key not in _ENVS:
-        _ENVS[key] = _new_env(theme_dir)
-    return _ENVS[key]
-
-
-def _new_env(theme_dir: Path) -> jinja2.Environment:
+    """The page templates' environment. The plugin keeps one for its life, so every rebuild of
+    `make serve` reuses the compiled templates (Jinja recompiles one only when its file changes)."""
     # compiled templates are kept in .cache/jinja (next to theme/) so a new process skips compiling
     cache = theme_dir.parent / ".cache" / "jinja"
     try:
@@ -100,7 +90,8 @@ def _new_env(theme_dir: Path) -> jinja2.Environment:
 class SiteContent:
     """Builds every generated page of the site for one project and one `today`."""
 
-    def __init__(self, project: Project, today: dt.date, theme_dir: Path, memo: dict | None = None):
+    def __init__(self, project: Project, today: dt.date, theme_dir: Path, memo: dict | None = None,
+                 env: jinja2.Environment | None = None):
         self.p = project
         self.theme_dir = theme_dir
         # src_uri -> (record, inputs fingerprint, markdown): `make serve` keeps this between
@@ -108,7 +99,7 @@ class SiteContent:
         self.memo = memo if memo is not None else {}
         self.today = today
         self.now = start_of_day(today)
-        self.env = make_env(theme_dir)
+        self.env = env or make_env(theme_dir)
         self.cats = project.categories.record if project.categories else None
         self.site = project.site.record if project.site else None
         from ..guard.stale import overdue_pages

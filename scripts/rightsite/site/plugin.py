@@ -13,6 +13,7 @@ import html
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -23,7 +24,8 @@ from ..check import check_project
 from ..clock import build_today
 from .. import urls
 from ..urls import SECTION_INTROS
-from .pages import SiteContent, section_intros
+from ..load import LoadCache
+from .pages import SiteContent, make_env, section_intros
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -52,6 +54,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.preloaded: tuple | None = None
         self.downloads = True
         self.timings: dict[str, float] = {}
+        self.load_cache = LoadCache()  # parsed files reused across `make serve` rebuilds
+        self.env: jinja2.Environment | None = None  # compiled page templates, likewise
 
     # -- config ---------------------------------------------------------------
     def on_startup(self, *, command, dirty):
@@ -68,7 +72,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         if self.preloaded and self.preloaded[0] == today and self.preloaded[1].root == self.root:
             project, problems = self.preloaded[1], self.preloaded[2]  # already printed by `rightsite build`
         else:
-            project, problems = check_project(self.root, today)
+            project, problems = check_project(self.root, today, self.load_cache)
             for problem in problems.sorted():
                 # guard warnings (stale content) must not abort MkDocs' own strict mode: log them as info
                 (log.error if problem.level == "error" else log.info)(problem.text())
@@ -77,8 +81,9 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
                               f" Fix the problems above and build again.")
         self.project = project
-        self.content = SiteContent(project, today, self.root / self.config.theme_dir,
-                                   memo=self.page_memo if self.serving else None)
+        theme = self.root / self.config.theme_dir
+        self.env = self.env or make_env(theme)
+        self.content = SiteContent(project, today, theme, memo=self.page_memo if self.serving else None, env=self.env)
         site = project.site.record
         # the theme prints these into <title>, the header and <meta> unescaped
         config.site_name = html.escape(site.title)
