@@ -408,3 +408,18 @@ def test_the_url_registry_names_exactly_the_generated_pages(name, tmp_path):
     assert generated | chapters == set(urls.page_uris(project))
     assert urls.url("cases/2025-001.md") == "cases/2025-001/" and urls.url("index.md") == ""
     assert urls.url("reports/index.md") == "reports/"
+
+
+def test_new_records_use_the_projects_own_names(capsys, nanyu):
+    cats = fixture_yaml("nanyu", "data/categories.yml")
+    for kind in ("case", "event", "standard"):
+        code, out, err = run_cli(capsys, "--root", str(nanyu), "new", kind, "--today", "2026-11-25")
+        assert code == 0, err
+    case = yaml.safe_load((nanyu / "data/cases/2026-002.yml").read_text(encoding="utf-8"))
+    assert [case[k] for k in ("nature", "sector", "channel", "outcome")] == [
+        cats[p][0]["name"] for p in ("natures", "sectors", "channels", "outcomes")]
+    assert case["laws"] == [fixture_yaml("nanyu", "data/laws.yml")["laws"][0]["id"]]
+    owner = fixture_yaml("nanyu", "data/site.yml")["group"]["owner"]
+    assert yaml.safe_load((nanyu / "data/events/2026-003.yml").read_text(encoding="utf-8"))["owner"] == owner
+    code, report = check_json(capsys, nanyu)
+    assert code == 1 and {p["rule"] for p in report["problems"]} == {"schema.placeholder"}
