@@ -1,7 +1,20 @@
-"""End to end: the sample project built into a website, as a reader would see it."""
+"""End to end: the fixture projects (other malls, frozen under tests/fixtures/) built into websites,
+as a reader would see them.
+
+Expected values come from the fixtures' own files (read here with PyYAML / csv) or are literals of
+the fixtures; nothing reads the live sample, which editors change freely. Read-only checks use the
+shared strict builds (`built_fixture`); checks that need a record with markup, pages past their
+review date or a planned event already over use one edited copy of qinghe, built once per run;
+tests that break a project work on a fresh copy.
+"""
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -11,9 +24,15 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, TODAY, copy_project, edit
+from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, edit, fixture_project, line_of
+from test_fixtures import article_text, fixture_csv, fixture_yaml, squash, visible_text
 
 pytestmark = pytest.mark.slow
+
+QINGHE_HOST = "weiquan.qinghe-plaza.example"
+NANYU_HOST = "care.nanyu-park.example"
+PAST_EVENT = "2026-003"  # added to the edited qinghe: planned, but over before TODAY
+PAST_EVENT_TITLE = "双十一购物节消费提示讲座"
 
 
 def build(root: Path, site: Path) -> subprocess.CompletedProcess:
@@ -21,137 +40,252 @@ def build(root: Path, site: Path) -> subprocess.CompletedProcess:
                            "--site-dir", str(site)], capture_output=True, text=True, cwd=root)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
-    root = copy_project(tmp_path_factory.mktemp("built"))
+# ---- one edited copy of qinghe, built once for the whole run (shared by the xdist workers) ----
+def _make_edited(root: Path) -> None:
+    fixture_project("qinghe", root)
     # one record with markup in its text: it must come out escaped
-    edit(root / "data/cases/2024-002.yml", "价款3299元。", "价款3299元。<script>alert(1)</script> & <b>x</b>。")
-    edit(root / "data/cases/2024-002.yml", "title: 洗衣机三包期内两次修理仍不能正常使用退货纠纷",
-         "title: '<img src=x onerror=alert(2)>洗衣机三包期内两次修理仍不能正常使用退货纠纷 {: onclick=alert(3) }'")
-    edit(root / "content/handbook/nine-rights.md", "title: ", "title: <img src=y onerror=alert(4)>")
-    edit(root / "data/events/2027-003.yml", "location: ", "location: 一层|中庭")
+    case = root / "data/cases/2025-003.yml"
+    edit(case, "价格1299元。", "价格1299元。<script>alert(1)</script> & <b>x</b>。")
+    edit(case, "title: 扫地机器人两次维修仍无法充电退货纠纷",
+         "title: '<img src=x onerror=alert(2)>扫地机器人两次维修仍无法充电退货纠纷 {: onclick=alert(3) }'")
+    edit(root / "content/handbook/quanli.md", "title: ", "title: <img src=y onerror=alert(4)>")
+    edit(root / "data/events/2026-002.yml", "location: 三层多功能厅", "location: 三层|多功能厅")
     # a chapter and a standard past their review dates; a planned event whose time has passed
-    edit(root / "content/handbook/food-safety.md", "reviewed: 2026-03-06", "reviewed: 2025-03-10")
+    edit(root / "content/handbook/mingma-biaojia.md", "reviewed: 2026-09-01", "reviewed: 2025-03-10")
     edit(root / "data/standards/std-01.yml", "review_by: 2027-06-30", "review_by: 2026-10-31")
-    edit(root / "data/events/2026-008.yml", "start: 2026-12-19", "start: 2026-11-14")
-    edit(root / "data/events/2026-008.yml", "end: 2026-12-19", "end: 2026-11-14")
-    result = build(root, root / "site")
-    return root, root / "site", result
+    planned = (root / "data/events/2026-002.yml").read_text(encoding="utf-8")
+    past = planned.replace("id: 2026-002", f"id: {PAST_EVENT}").replace(
+        "title: 年终购物季消费维权讲座", f"title: {PAST_EVENT_TITLE}").replace("2026-12-12T", "2026-11-14T")
+    assert past.count("2026-11-14T") == 2 and PAST_EVENT_TITLE in past
+    (root / f"data/events/{PAST_EVENT}.yml").write_text(past, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def edited(shared_dir) -> Built:
+    """The edited qinghe built once per run by `rightsite build` (not strict: its guard warnings must not stop it)."""
+    shared_dir.mkdir(parents=True, exist_ok=True)
+    name = "qinghe-edited"
+    with open(shared_dir / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        root, result = shared_dir / name, shared_dir / f"{name}.json"
+        if not result.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            _make_edited(root)
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+            env.pop("SOURCE_DATE_EPOCH", None)
+            proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY,
+                                   "--site-dir", str(root / "site")], capture_output=True, text=True, cwd=root, env=env)
+            result.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
+        code, out, err = json.loads(result.read_text(encoding="utf-8"))
+    return Built(root, code, out, err)
+
+
+@pytest.fixture
+def qb(built_fixture) -> Built:
+    """The shared strict build of qinghe (青禾里生活广场)."""
+    b = built_fixture("qinghe")
+    assert b.code == 0, b.err
+    return b
+
+
+@pytest.fixture(params=FIXTURE_NAMES)
+def fx(request, built_fixture) -> tuple[str, Built]:
+    b = built_fixture(request.param)
+    assert b.code == 0, b.err
+    return request.param, b
 
 
 def page(site: Path, path: str) -> str:
     return (site / path / "index.html").read_text(encoding="utf-8")
 
 
-def text_of(html: str) -> str:
-    """What a reader sees: tags removed, entities decoded."""
-    import html as _html
-
-    return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", html)))
+def art(site: Path, path: str) -> str:
+    """The visible text of a page's article, whitespace removed."""
+    return article_text(site / path / "index.html")
 
 
-def test_build_succeeds_without_warnings(built):
-    _, site, result = built
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr and "Traceback" not in result.stderr
-    # guard warnings are shown, but do not stop a non-strict build
-    assert "[stale.chapter]" in result.stderr and "[stale.event]" in result.stderr
+def seen(html: str) -> str:
+    """What a reader sees of an HTML fragment, whitespace removed."""
+    return squash(visible_text(html))
+
+
+def upcoming_and_past(site: Path) -> tuple[str, str]:
+    html = page(site, "events")
+    upcoming, past = html.split('id="upcoming"', 1)[1].split('id="past"', 1)
+    return upcoming, past
+
+
+def records(name: str, kind: str) -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((FIXTURES / name / "data" / kind).glob("*.yml"))}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---- the build -----------------------------------------------------------------------------
+def test_build_succeeds_without_warnings(edited):
+    root, site = edited.root, edited.site
+    assert edited.code == 0, edited.err
+    assert "WARNING" not in edited.err and "Traceback" not in edited.err
+    # guard warnings are shown, each where an editor fixes it, but do not stop a non-strict build
+    chapter = root / "content/handbook/mingma-biaojia.md"
+    event = root / f"data/events/{PAST_EVENT}.yml"
+    standard = root / "data/standards/std-01.yml"
+    assert (f"content/handbook/mingma-biaojia.md:{line_of(chapter, 'reviewed:')}: 警告 warning [stale.chapter] reviewed:"
+            in edited.err), edited.err
+    assert f"data/events/{PAST_EVENT}.yml:{line_of(event, 'status:')}: 警告 warning [stale.event] status:" in edited.err
+    assert (f"data/standards/std-01.yml:{line_of(standard, 'review_by:')}: 警告 warning [stale.standard] review_by:"
+            in edited.err)
+    assert "0 个错误 errors, 3 个警告 warnings" in edited.err
     assert (site / "index.html").exists() and (site / "404.html").exists() and (site / "sitemap.xml").exists()
 
 
-def test_one_page_per_record_with_its_text(built):
-    root, site, _ = built
+# ---- records ------------------------------------------------------------------------------
+def test_one_page_per_record_with_its_text(fx):
+    name, b = fx
     for kind in ("cases", "events", "standards"):
-        for path in (root / "data" / kind).glob("*.yml"):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            html = page(site, f"{kind}/{path.stem}")
-            assert data["title"] in text_of(html), path
+        recs = records(name, kind)
+        built = {p.parent.name for p in (b.site / kind).glob("*/index.html") if not p.parent.name.startswith("by-")}
+        assert built == set(recs), kind
+        for rid, data in recs.items():
+            text = art(b.site, f"{kind}/{rid}")
+            assert squash(data["title"]) in text, (kind, rid)
             if kind == "cases":
                 first_sentence = data["tips"].strip().split("。")[0]
-                assert first_sentence in text_of(html)
+                assert squash(first_sentence) in text, rid
             if kind == "standards":
-                assert data["clauses"][0]["text"].strip()[:20] in text_of(html)
+                assert squash(data["clauses"][0]["text"].strip()[:20]) in text, rid
 
 
-def test_case_page_sections_laws_and_related(built):
-    _, site, _ = built
-    html = page(site, "cases/2024-002")
+def test_case_page_sections_laws_and_related(qb):
+    html = page(qb.site, "cases/2026-001")
     for heading in ("案情简介", "调解过程", "处理结果", "法律依据", "消费提示", "相关案例"):
-        assert f">{heading}<" in html
-    assert 'href="../../laws/#cpl-23"' in html and "《消法》第二十三条" in html
-    assert 'href="../2025-001/"' in html
-    assert "3,299.00 元" in html
+        assert f">{heading}<" in html, heading
+    assert 'href="../../laws/#price-8"' in html and "《明码标价规定》第八条" in html
+    assert 'href="../2025-001/"' in html  # related: [2025-001]
+    assert "<td>120.00 元</td>" in html
+    assert "<td>1,299.00 元</td>" in page(qb.site, "cases/2025-003")  # thousands separated
 
 
-def test_record_text_is_escaped(built):
-    _, site, _ = built
-    html = page(site, "cases/2024-002")
+def test_record_text_is_escaped(edited):
+    assert edited.code == 0, edited.err
+    site = edited.site
+    html = page(site, "cases/2025-003")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>x</b>" not in html
+    checked = 0
     for path in site.rglob("*.html"):  # titles reach headers, nav, lists and <title> on every page
         text = path.read_text(encoding="utf-8")
         assert "<img src=x" not in text and "<img src=y" not in text, path
         assert not re.search(r"<[^>]+\sonclick=", text), path
-    assert "地点 一层|中庭" in text_of(page(site, "events/2027-003"))
+        checked += 1
+    assert checked > 20
+    assert squash("地点 三层|多功能厅") in art(site, "events/2026-002")
 
 
-def test_edit_links_point_at_yaml(built):
-    _, site, _ = built
-    assert "-/edit/main/data/cases/2024-002.yml" in page(site, "cases/2024-002")
-    assert "-/edit/main/content/handbook/prepaid-cards.md" in page(site, "handbook/prepaid-cards")
+def test_edit_links_point_at_yaml(built_fixture):
+    qinghe = built_fixture("qinghe")
+    edit_base = "https://code.qinghe-plaza.example/kefu/weiquan/src/branch/main/"
+    assert f'href="{edit_base}data/cases/2026-001.yml"' in page(qinghe.site, "cases/2026-001")
+    assert f'href="{edit_base}content/handbook/tousu-zhinan.md"' in page(qinghe.site, "handbook/tousu-zhinan")
+    # nanyu declares no repo_url: no page carries an edit link
+    nanyu = built_fixture("nanyu")
+    assert "repo_url" not in fixture_yaml("nanyu", "data/site.yml")
+    for path in nanyu.site.rglob("*.html"):
+        assert 'rel="edit"' not in path.read_text(encoding="utf-8"), path
 
 
-def test_home_has_channels_events_cases_rights(built):
-    _, site, _ = built
-    home = text_of((site / "index.html").read_text(encoding="utf-8"))
-    assert "400-820-6315" in home and "12315" in home
-    assert "近期活动" in home and "最新案例" in home and "消费者的九项权利" in home
+def test_home_has_channels_events_cases_rights(qb):
+    home = article_text(qb.site / "index.html")
+    assert "400-660-1315" in home and "12315" in home
+    assert "近期活动" in home and "最新案例" in home and "消费者依法享有的权利" in home
     assert "公平交易权" in home
+    assert squash(records("qinghe", "events")["2026-002"]["title"]) in home.split("近期活动")[1].split("最新案例")[0]
+    assert squash(records("qinghe", "cases")["2026-002"]["title"]) in home.split("最新案例")[1]
 
 
-def test_events_split_by_time_and_cancelled_marked(built):
-    _, site, _ = built
-    html = page(site, "events")
-    upcoming, past = html.split('id="upcoming"', 1)[1].split('id="past"', 1)
-    assert "2027年3月15日" in upcoming  # planned 3·15 2027
-    assert "已取消" in past
-    held = yaml.safe_load((ROOT / "data/events/2025-003.yml").read_text(encoding="utf-8"))
-    assert held["title"] in text_of(past) and held["title"] not in text_of(upcoming)
-    recap = page(site, "events/2025-003")
+# ---- events -------------------------------------------------------------------------------
+def test_events_split_by_time_and_cancelled_marked(qb):
+    upcoming, past = upcoming_and_past(qb.site)
+    events = records("qinghe", "events")
+    assert "2026年12月12日" in seen(upcoming)  # planned 2026-002
+    assert squash(events["2026-002"]["title"]) in seen(upcoming)
+    assert "已取消" in seen(past) and "已取消" not in seen(upcoming)
+    assert squash(events["2026-001"]["title"]) in seen(past)  # the cancelled one
+    held = events["2025-001"]
+    assert squash(held["title"]) in seen(past) and squash(held["title"]) not in seen(upcoming)
+    recap = page(qb.site, "events/2025-001")
     assert "活动回顾" in recap and f"{held['recap']['attendance']} 人" in recap
 
 
-def test_case_library_browsable_without_js(built):
-    _, site, _ = built
+def test_past_event_never_upcoming(edited):
+    site = edited.site
+    upcoming, past = upcoming_and_past(site)
+    assert squash(PAST_EVENT_TITLE) not in seen(upcoming)
+    assert squash(PAST_EVENT_TITLE) in seen(past)
+    assert squash(PAST_EVENT_TITLE) not in article_text(site / "index.html")
+    assert "活动时间已过" in page(site, f"events/{PAST_EVENT}")
+
+
+# ---- the case library, laws and handbook -------------------------------------------------
+def test_case_library_browsable_without_js(fx):
+    name, b = fx
+    cases = records(name, "cases")
+    cats = fixture_yaml(name, "data/categories.yml")
     for facet in ("nature", "sector", "year", "outcome"):
-        html = page(site, f"cases/by-{facet}")
-        assert html.count('href="../2') >= 30, facet
-    assert 'id="prepaid"' in page(site, "cases/by-nature")
+        links = re.findall(r'href="\.\./(2[^"]*)"', page(b.site, f"cases/by-{facet}"))
+        assert sorted(links) == sorted(f"{c}/" for c in cases), facet  # every case, once
+    by_nature = page(b.site, "cases/by-nature")
+    slugs = {n["name"]: n["slug"] for n in cats["natures"]}
+    for data in cases.values():
+        assert f'id="{slugs[data["nature"]]}"' in by_nature, data["nature"]
+    assert {"qinghe": 'id="stored-value"', "nanyu": 'id="prepay"'}[name] in by_nature  # 会员储值 / 预付消费
 
 
-def test_laws_page_anchors(built):
-    root, site, _ = built
-    html = page(site, "laws")
-    laws = yaml.safe_load((root / "data/laws.yml").read_text(encoding="utf-8"))["laws"]
+def test_laws_page_anchors(fx):
+    name, b = fx
+    html = page(b.site, "laws")
+    laws = fixture_yaml(name, "data/laws.yml")["laws"]
+    assert laws
     for law in laws:
-        assert f'id="{law["id"]}"' in html
+        assert f'id="{law["id"]}"' in html, law["id"]
 
 
-def test_handbook_chapters_show_review_date(built):
-    _, site, _ = built
-    html = page(site, "handbook/prepaid-cards")
-    assert "最近审核：2026年6月18日" in html
+def test_handbook_chapters_show_review_date(qb):
+    html = page(qb.site, "handbook/tousu-zhinan")
+    assert "最近审核：2026年10月20日" in html
     assert "本章法律依据" in html
 
 
-def test_nav_is_small(built):
+def test_nav_is_small(qb):
     """Case and event pages are not in the sidebar (each page would carry the whole nav)."""
-    _, site, _ = built
-    html = page(site, "cases/2024-002")
-    assert html.count('href="../2') < 5
+    links = re.findall(r'href="\.\./(2[^"]*)"', page(qb.site, "cases/2026-001"))
+    assert links == ["2025-001/"]  # only the related case
+    assert re.findall(r'href="\.\./(2[^"]*)"', page(qb.site, "cases/2025-003")) == []
 
 
+def test_pages_past_review_show_a_notice(edited):
+    site = edited.site
+    html = page(site, "handbook/mingma-biaojia")
+    assert "本页内容正在复核" in html and "最后审核于 2025年3月10日" in html
+    assert "本页内容正在复核" in page(site, "standards/std-01")
+    assert "本页内容正在复核" not in page(site, "handbook/tousu-zhinan")
+    assert "最近审核：2026年10月20日" in page(site, "handbook/tousu-zhinan")
+
+
+def test_chapter_without_review_date_still_builds(qinghe):
+    edit(qinghe / "content/handbook/mingma-biaojia.md", "reviewed: 2026-09-01\n", "")
+    result = build(qinghe, qinghe / "site")
+    assert result.returncode == 0, result.stderr
+    assert "[stale.unknown]" in result.stderr  # not a git checkout: says so instead of guessing
+    assert "最近审核：（日期不详）" in page(qinghe / "site", "handbook/mingma-biaojia")
+
+
+# ---- nothing loaded from elsewhere --------------------------------------------------------
 class _Refs(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -166,12 +300,18 @@ class _Refs(HTMLParser):
                 self.refs.append((kind, name, value))
 
 
-def test_no_external_resources(built):
-    """Nothing a page loads comes from another host; links out go only to known hosts."""
-    root, site, _ = built
-    allowed_links = {"rights.chengjianghui.example", "git.chengjianghui.example",
-                     "www.chengjianghui.example", "www.12315.cn"}
-    for html_path in site.rglob("*.html"):
+ALLOWED_LINKS = {
+    "qinghe": {QINGHE_HOST, "code.qinghe-plaza.example", "www.12315.cn"},
+    "nanyu": {NANYU_HOST, "www.nanyu-park.example"},
+}
+
+
+def test_no_external_resources(fx):
+    """Nothing a page loads comes from another host; links out go only to the fixture's known hosts."""
+    name, b = fx
+    allowed_links = ALLOWED_LINKS[name]
+    seen_hosts = set()
+    for html_path in b.site.rglob("*.html"):
         parser = _Refs()
         parser.feed(html_path.read_text(encoding="utf-8"))
         for tag, attr, value in parser.refs:
@@ -180,186 +320,150 @@ def test_no_external_resources(built):
                 continue
             assert tag == "a" and attr == "href", f"{html_path}: {tag} {attr}={value} loads from another host"
             assert url.netloc in allowed_links, f"{html_path}: link to unknown host {value}"
-    for css in site.rglob("*.css"):
+            seen_hosts.add(url.netloc)
+    assert seen_hosts, "no link out at all: the check saw nothing"
+    for css in b.site.rglob("*.css"):
         for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
             assert not re.match(r"(https?:)?//", ref), f"{css}: {ref}"
-    for js in site.rglob("*.js"):
+    for js in b.site.rglob("*.js"):
         text = js.read_text(encoding="utf-8", errors="replace")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
 
 
-def test_broken_case_fails_and_leaves_site_untouched(tmp_path):
-    root = copy_project(tmp_path / "p")
-    site = root / "site"
-    assert build(root, site).returncode == 0
-    before = (site / "index.html").read_bytes()
-    edit(root / "data/cases/2024-002.yml", "closed: 2024-03-19", "closed: 2024-02-30")
-    result = build(root, site)
-    assert result.returncode == 1
-    assert "data/cases/2024-002.yml:5: 错误 error [schema.date] closed:" in result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert (site / "index.html").read_bytes() == before
-    assert not list(root.glob(".site.build-*"))
-    # `mkdocs build` on its own refuses the same problem with the same message
-    mk = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-d", str(tmp_path / "mk")],
-                        capture_output=True, text=True, cwd=root)
-    assert mk.returncode == 1
-    assert "data/cases/2024-002.yml:5: 错误 error [schema.date] closed:" in mk.stderr + mk.stdout
+# ---- calendar, feed, structured data ------------------------------------------------------
+CALENDAR = {
+    "qinghe-edited": {f"event-2026-002@{QINGHE_HOST}"},  # the cancelled one is over, and so is the edited 2026-003
+    "nanyu": {f"event-2026-002@{NANYU_HOST}", f"event-2027-001@{NANYU_HOST}"},
+}
 
 
-def test_pages_past_review_show_a_notice(built):
-    _, site, _ = built
-    html = page(site, "handbook/food-safety")
-    assert "本页内容正在复核" in html and "最后审核于 2025年3月10日" in html
-    assert "本页内容正在复核" in page(site, "standards/std-01")
-    assert "本页内容正在复核" not in page(site, "handbook/prepaid-cards")
-    assert "最近审核：2026年6月18日" in page(site, "handbook/prepaid-cards")
-
-
-def test_past_event_never_upcoming(built):
-    root, site, _ = built
-    title = yaml.safe_load((root / "data/events/2026-008.yml").read_text(encoding="utf-8"))["title"]
-    html = page(site, "events")
-    upcoming = html.split('id="upcoming"', 1)[1].split('id="past"', 1)[0]
-    assert title not in text_of(upcoming)
-    assert title not in text_of((site / "index.html").read_text(encoding="utf-8"))
-    assert "活动时间已过" in page(site, "events/2026-008")
-
-
-def test_calendar_has_every_upcoming_event(built):
+@pytest.mark.parametrize("which", sorted(CALENDAR))
+def test_calendar_has_every_upcoming_event(request, built_fixture, which):
     from icalendar import Calendar
 
-    root, site, _ = built
-    cal = Calendar.from_ical((site / "events.ics").read_bytes())
+    b = request.getfixturevalue("edited") if which == "qinghe-edited" else built_fixture(which)
+    assert b.code == 0, b.err
+    host = urlparse(yaml.safe_load((b.root / "data/site.yml").read_text(encoding="utf-8"))["base_url"]).netloc
+    cal = Calendar.from_ical((b.site / "events.ics").read_bytes())
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     expected = {}
-    for path in (root / "data/events").glob("*.yml"):
+    for path in (b.root / "data/events").glob("*.yml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if data["status"] != "held" and str(data["end"]) >= "2026-11-25":
-            expected[f"event-{path.stem}@rights.chengjianghui.example"] = data
-    assert set(events) == set(expected) and len(events) >= 5
+        if data["status"] != "held" and data["end"].date().isoformat() >= TODAY:
+            expected[f"event-{path.stem}@{host}"] = data
+    assert set(events) == set(expected) == CALENDAR[which]
     for uid, data in expected.items():
         ev = events[uid]
         assert str(ev["SUMMARY"]) == data["title"]
         assert ev["DTSTART"].dt.utcoffset().total_seconds() == 8 * 3600
         assert ev.decoded("dtstart").tzinfo is not None
+        assert ev.decoded("dtstart") == data["start"] and ev.decoded("dtend") == data["end"]
         status = {"planned": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}[data["status"]]
         assert str(ev["STATUS"]) == status
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Asia/Shanghai"
 
 
-def test_per_event_ics_and_link(built):
+def test_per_event_ics_and_link(qb):
     from icalendar import Calendar
 
-    _, site, _ = built
-    cal = Calendar.from_ical((site / "events/2027-003.ics").read_bytes())
+    cal = Calendar.from_ical((qb.site / "events/2026-002.ics").read_bytes())
     [ev] = cal.walk("VEVENT")
-    assert str(ev["UID"]) == "event-2027-003@rights.chengjianghui.example"
-    assert 'href="../2027-003.ics"' in page(site, "events/2027-003") and "添加到日历" in page(site, "events/2027-003")
-    assert "添加到日历" not in page(site, "events/2025-003")  # past events: no calendar button
+    assert str(ev["UID"]) == f"event-2026-002@{QINGHE_HOST}"
+    html = page(qb.site, "events/2026-002")
+    assert 'href="../2026-002.ics"' in html and "添加到日历" in html
+    assert "添加到日历" not in page(qb.site, "events/2025-001")  # past events: no calendar button
 
 
-def test_cancelled_event_in_calendar_is_cancelled(built, tmp_path):
+def test_cancelled_event_in_calendar_is_cancelled(qinghe):
+    import datetime as dt
+
     from icalendar import Calendar
 
     from rightsite.load import load_project
     from rightsite.site.feeds import event_ics
 
-    root, _, _ = built
-    project = load_project(root)
-    event = project.events["2027-001"].record.model_copy(update={"status": "cancelled"})
-    [ev] = Calendar.from_ical(event_ics(project, event, __import__("datetime").date(2026, 11, 25))).walk("VEVENT")
+    project = load_project(qinghe)
+    today = dt.date.fromisoformat(TODAY)
+    # the fixture's own cancelled event
+    [ev] = Calendar.from_ical(event_ics(project, project.events["2026-001"].record, today)).walk("VEVENT")
     assert str(ev["STATUS"]) == "CANCELLED"
-    assert str(ev["UID"]) == "event-2027-001@rights.chengjianghui.example"
+    assert str(ev["UID"]) == f"event-2026-001@{QINGHE_HOST}"
+    # and an upcoming one once cancelled
+    event = project.events["2026-002"].record.model_copy(update={"status": "cancelled"})
+    [ev] = Calendar.from_ical(event_ics(project, event, today)).walk("VEVENT")
+    assert str(ev["STATUS"]) == "CANCELLED"
+    assert str(ev["UID"]) == f"event-2026-002@{QINGHE_HOST}"
 
 
-def test_atom_feed_parses(built):
+def test_atom_feed_parses(fx):
     import xml.etree.ElementTree as ET
 
-    _, site, _ = built
+    name, b = fx
+    base = fixture_yaml(name, "data/site.yml")["base_url"]
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    feed = ET.parse(site / "feed.xml").getroot()
+    feed = ET.parse(b.site / "feed.xml").getroot()
     entries = feed.findall("a:entry", ns)
-    assert len(entries) >= 20
     links = [e.find("a:link", ns).get("href") for e in entries]
+    expected = {f"{base}{kind}/{rid}/" for kind in ("cases", "events") for rid in records(name, kind)}
+    assert len(entries) == len(expected) and set(links) == expected  # every case and event, once
     assert any("/cases/" in l for l in links) and any("/events/" in l for l in links)
     assert all(e.find("a:id", ns).text.startswith("tag:") for e in entries)
     assert len(set(links)) == len(links)
 
 
-def test_event_jsonld(built):
-    import json as _json
+@pytest.mark.parametrize("name,event_id,status", [
+    ("qinghe", "2026-002", "EventScheduled"),
+    ("qinghe", "2026-001", "EventCancelled"),
+    ("nanyu", "2026-002", "EventPostponed"),
+])
+def test_event_jsonld(built_fixture, name, event_id, status):
+    b = built_fixture(name)
+    assert b.code == 0, b.err
+    record = records(name, "events")[event_id]
+    html = page(b.site, f"events/{event_id}")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Event" and data["eventStatus"] == f"https://schema.org/{status}"
+    assert data["startDate"].endswith("+08:00") and data["startDate"] == record["start"].isoformat()
+    assert data["location"]["name"] == record["location"]
+    assert data["organizer"]["name"] == fixture_yaml(name, "data/site.yml")["group"]["name"]
 
-    root, site, _ = built
-    for event_id, status in (("2027-003", "EventScheduled"), ("2025-008", "EventCancelled"), ("2026-006", "EventPostponed")):
-        html = page(site, f"events/{event_id}")
-        block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
-        data = _json.loads(block)
-        assert data["@type"] == "Event" and data["eventStatus"] == f"https://schema.org/{status}"
-        assert data["startDate"].endswith("+08:00") and data["location"]["name"]
-        assert data["organizer"]["name"].endswith("消费者权益保障小组")
+
+# ---- a broken project never reaches the site ----------------------------------------------
+def test_broken_case_fails_and_leaves_site_untouched(qinghe, qb, tmp_path):
+    site = qinghe / "site"
+    shutil.copytree(qb.site, site)  # the site as the last good build left it
+    before = snapshot(site)
+    case = qinghe / "data/cases/2025-003.yml"
+    edit(case, "closed: 2025-09-19", "closed: 2025-02-30")
+    expected = f"data/cases/2025-003.yml:{line_of(case, 'closed:')}: 错误 error [schema.date] closed:"
+    assert expected == "data/cases/2025-003.yml:5: 错误 error [schema.date] closed:"
+    result = build(qinghe, site)
+    assert result.returncode == 1
+    assert expected in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(site) == before
+    assert not list(qinghe.glob(".site.build-*"))
+    # `mkdocs build` on its own refuses the same problem with the same message
+    mk = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-d", str(tmp_path / "mk")],
+                        capture_output=True, text=True, cwd=qinghe)
+    assert mk.returncode == 1
+    assert expected in mk.stderr + mk.stdout
 
 
-def test_personal_data_in_built_output_stops_the_build(tmp_path):
+def test_personal_data_in_built_output_stops_the_build(qinghe):
     """Second line of defence: text that reaches the site from anywhere (here a template) is scanned."""
-    root = copy_project(tmp_path / "p")
-    edit(root / "theme/pages/channels.md.j2", "## 处理流程", "值班经理手机 13912345678\n\n## 处理流程")
-    result = build(root, root / "site")
+    edit(qinghe / "theme/pages/channels.md.j2", "## 处理流程", "值班经理手机 13912345678\n\n## 处理流程")
+    result = build(qinghe, qinghe / "site")
     assert result.returncode == 1
     assert "site/channels/index.html" in result.stderr and "[pii.mobile]" in result.stderr
     assert "13912345678" not in result.stderr
-    assert not (root / "site").exists()
-
-
-def _figures(root: Path, year: int) -> dict:
-    import json as _json
-
-    res = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "report", str(year), "--format", "json"],
-                         capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    return _json.loads(res.stdout)["figures"]
-
-
-def test_report_pages_show_computed_figures_and_charts(built):
-    root, site, _ = built
-    f = _figures(root, 2024)
-    html = page(site, "reports/2024")
-    text = text_of(html)
-    assert f"全年受理投诉{f['complaints.total']}件" in text  # placeholder filled from data
-    assert "{complaints" not in text
-    assert html.count('<svg role="img"') == 5 and html.count("数据表") == 5
-    assert "<th>项目</th>" in html  # each chart's numbers as a table
-    assert "数据说明" in text and "办结用时中位数" in text
-    assert "草稿" in page(site, "reports/2025") and "草稿" not in text_of(page(site, "reports/2024").split("<article", 1)[-1])
-    index = page(site, "reports")
-    assert 'href="2024/"' in index and 'href="2025/"' in index
-
-
-def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
-def test_report_pdf_fonts_toc_and_figures(built):
-    root, site, _ = built
-    pdf = site / "downloads" / "report-2024.pdf"
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    rows = [ln.split() for ln in fonts.splitlines()[2:] if ln.strip()]
-    assert rows and all(r[-5:-3] == ["yes", "yes"] for r in rows), fonts  # embedded, subset
-    assert "Rightsite-Sans-SC" in fonts
-    f = _figures(root, 2024)
-    assert str(f["complaints.total"]) in _pdf_text(pdf)
-    toc = _pdf_text(pdf, 2, 2)
-    import re as _re
-
-    for heading in ("投诉性质与行业", "数据说明"):
-        number = int(_re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
-        assert heading in _pdf_text(pdf, number, number), heading
+    assert not (qinghe / "site").exists()
 
 
 @pytest.mark.parametrize("target", ["content", ".", "README.md", "data/x"])
-def test_build_refuses_to_replace_project_files(tmp_path, target):
-    root = copy_project(tmp_path / "p")
+def test_build_refuses_to_replace_project_files(qinghe, target):
+    root = qinghe
     (root / "README.md").write_text("keep me", encoding="utf-8")
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     result = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY,
@@ -368,11 +472,45 @@ def test_build_refuses_to_replace_project_files(tmp_path, target):
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
-def test_chapter_without_review_date_still_builds(tmp_path):
-    root = copy_project(tmp_path / "p")
-    path = root / "content/handbook/food-safety.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: 2026-03-06\n", ""), encoding="utf-8")
-    result = build(root, root / "site")
-    assert result.returncode == 0, result.stderr
-    assert "[stale.unknown]" in result.stderr  # not a git checkout: says so instead of guessing
-    assert "最近审核：（日期不详）" in page(root / "site", "handbook/food-safety")
+# ---- the annual report --------------------------------------------------------------------
+def _figures(root: Path, year: int) -> dict:
+    res = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "report", str(year), "--format", "json"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)["figures"]
+
+
+def test_report_pages_show_computed_figures_and_charts(qb):
+    f = _figures(qb.root, 2024)
+    assert f["complaints.total"] == len(fixture_csv("qinghe", 2024)) == 178
+    html = page(qb.site, "reports/2024")
+    text = article_text(qb.site / "reports/2024/index.html")
+    assert f"全年受理投诉{f['complaints.total']}件" in text  # placeholder filled from data
+    assert "{complaints" not in text
+    assert html.count('<svg role="img"') == 5 and html.count("数据表") == 5
+    assert "<th>项目</th>" in html  # each chart's numbers as a table
+    assert "数据说明" in text and "办结用时中位数" in text
+    assert fixture_yaml("qinghe", "data/reports/2025.yml")["status"] == "draft"
+    assert fixture_yaml("qinghe", "data/reports/2024.yml")["status"] == "published"
+    assert "草稿" in page(qb.site, "reports/2025") and "草稿" not in text
+    index = page(qb.site, "reports")
+    assert 'href="2024/"' in index and 'href="2025/"' in index
+
+
+def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_report_pdf_fonts_toc_and_figures(qb):
+    pdf = qb.site / "downloads" / "report-2024.pdf"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [ln.split() for ln in fonts.splitlines()[2:] if ln.strip()]
+    assert rows and all(r[-5:-3] == ["yes", "yes"] for r in rows), fonts  # embedded, subset
+    assert "Rightsite-Sans-SC" in fonts
+    total = len(fixture_csv("qinghe", 2024))
+    assert str(total) in _pdf_text(pdf) and _figures(qb.root, 2024)["complaints.total"] == total
+    toc = _pdf_text(pdf, 2, 2)
+    for heading in ("投诉性质与行业", "数据说明"):
+        number = int(re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
+        assert heading in _pdf_text(pdf, number, number), heading
