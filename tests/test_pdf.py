@@ -392,10 +392,11 @@ def test_build_writes_every_pdf_without_problems(built):
     assert problems.items == [], problems.to_text()
     standards = standard_ids(BUILT)
     assert (dl / "handbook.pdf").exists() and (dl / "handbook-booklet.pdf").exists()
-    assert (dl / "standards.pdf").exists()
+    assert (dl / "standards.pdf").exists() and (dl / "channels-poster.pdf").exists()
     assert sorted(p.stem for p in (dl / "standards").glob("*.pdf")) == standards == ["std-10", "std-11"]
     assert {p.stem for p in (dl / "flyers").glob("*.pdf")} == expected_flyers(BUILT) == FLYERS[BUILT]
-    assert stats["rendered"] == 2 + 1 + len(standards) + len(expected_flyers(BUILT)) == 7 and stats["reused"] == 0
+    # handbook and booklet, standards, each standard, each flyer, the channels poster
+    assert stats["rendered"] == 2 + 1 + len(standards) + len(expected_flyers(BUILT)) + 1 == 8 and stats["reused"] == 0
 
 
 @pytest.mark.slow
@@ -491,3 +492,39 @@ def test_chapter_numbers_in_chinese(n, text):
     from rightsite.pdf.brochures import cn_number
 
     assert cn_number(n) == text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_channels_poster_lists_every_channel_on_one_page(built_fixture, name):
+    from test_fixtures import pdf_text
+
+    pdf = built_fixture(name).site / "downloads" / "channels-poster.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    site = fixture_yaml(name, "data/site.yml")
+    assert text.startswith(re.sub(r"\s+", "", f"{site['group']['name']}遇到消费纠纷，请找我们"))
+    for ch in site["channels"]:
+        value = ch["value"].removeprefix("https://")
+        # two columns: pdftotext may interleave them, so the name and the value are looked up apart
+        assert re.sub(r"\s+", "", ch["name"]) in text and re.sub(r"\s+", "", value) in text, ch["id"]
+    has_12315 = any(ch["kind"] == "12315" for ch in site["channels"])
+    assert ("全国12315平台" in text and "www.12315.cn" in text) == (not has_12315)
+    assert "网站：投诉渠道" in text
+
+
+@pytest.mark.slow
+def test_a_wechat_channels_own_qr_image_is_printed_on_the_poster(tmp_path):
+    import segno
+
+    root = fixture_project("qinghe", tmp_path / "p")
+    (root / "content" / "assets").mkdir()
+    segno.make("qinghe-wechat").save(str(root / "content" / "assets" / "wechat-qr.png"), scale=6)
+    edit(root / "data" / "site.yml", "    value: 青禾里生活\n", "    value: 青禾里生活\n    image: assets/wechat-qr.png\n")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    problems, stats = build(root, out, cache)
+    assert problems.items == [], problems.to_text()
+    reader = PdfReader(out / "downloads" / "channels-poster.pdf")
+    images = [img for page in reader.pages for img in page.images]
+    assert len(images) == 1  # the account's own code, a raster image; the other QR codes are vector
+    assert images[0].image.size[0] >= 100

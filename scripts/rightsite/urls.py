@@ -22,6 +22,7 @@ FACETS = ("nature", "sector", "year", "outcome")
 HANDBOOK_PDF = "downloads/handbook.pdf"
 BOOKLET_PDF = "downloads/handbook-booklet.pdf"
 STANDARDS_PDF = "downloads/standards.pdf"
+POSTER_PDF = "downloads/channels-poster.pdf"
 FEED = "feed.xml"
 CALENDAR = "events.ics"
 

@@ -184,6 +184,10 @@ def _render_problems(problems: Problems, doc, result) -> bool:
     main = doc.sources[0].file if doc.sources else doc.template
     for url, why in result.refused:
         problems.error("pdf.fetch", main, 1, "", f"渲染 {doc.output} 时拒绝加载“{url[:60]}”：{why}")
+    if doc.kind == "poster" and result.pages > 1:
+        problems.error("pdf.layout", "data/site.yml", 1, "channels",
+                       f"投诉渠道海报 {doc.output} 排不下一页（{result.pages} 页）。请缩短渠道的说明（note）或服务时间。"
+                       f" The channels poster needs {result.pages} pages; shorten the channels' notes.")
     if doc.kind == "flyer" and result.pages > 1:
         src = doc.sources[0]
         line = next((ln for ln, fld, _ in src.values if fld == "title"), 1) if src.values else 1
@@ -194,7 +198,7 @@ def _render_problems(problems: Problems, doc, result) -> bool:
         problems.error("pdf.glyph", main, 1, "",
                        f"{doc.output} 用到了字体“{family}”（系统后备字体），说明有字符不在 Noto CJK SC 中。"
                        f" A fallback font was used in {doc.output}.")
-    return bool(result.refused or result.foreign_fonts or (doc.kind == "flyer" and result.pages > 1))
+    return bool(result.refused or result.foreign_fonts or (doc.kind in ("flyer", "poster") and result.pages > 1))
 
 
 def _record(stats: dict, output: str, status: str, seconds: float, result=None) -> None:

@@ -209,7 +209,7 @@ class Document:
     """One PDF to make: its HTML and metadata, what it was made from, and what is wrong with it."""
 
     output: str  # relative to the site folder, e.g. "downloads/handbook.pdf"
-    kind: str  # handbook / standards / standard / flyer
+    kind: str  # handbook / standards / standard / flyer / poster
     title: str
     html: str
     base_dir: Path
@@ -461,9 +461,21 @@ class Brochures:
             docs.append(doc)
         return docs
 
+    # ---- channels poster -----------------------------------------------------------------
+    def poster(self) -> Document:
+        """The complaint channels on one A4 page, QR codes for the online ones (a channel's own
+        `image`, e.g. a WeChat account's code, from content/)."""
+        created = source_date([ch.verified for ch in self.site.channels])
+        doc = Document(urls.POSTER_PDF, "poster", f"{self.site.organiser}投诉渠道", "", self.p.root / "content",
+                       created, (THEME_PDF / "poster.html.j2").as_posix())
+        doc.sources = [self.site_source]
+        doc.html = self.render("poster.html.j2", title=doc.title, channels_url=urls.absolute(self.base_url, urls.CHANNELS),
+                               has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+        return doc
+
     def documents(self) -> list[Document]:
         """Every document of the build, each checked for outside references and uncovered characters."""
-        docs = [self.handbook(), *self.standards(), *self.flyers()]
+        docs = [self.handbook(), *self.standards(), *self.flyers(), self.poster()]
         for doc in docs:
             template = Source(doc.template, _file_lines(self.p.root / doc.template))
             self.check_refs(doc, _strip_chapters(doc.html), template, doc.base_dir)
