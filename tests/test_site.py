@@ -282,7 +282,7 @@ def test_atom_feed_parses(built):
     entries = feed.findall("a:entry", ns)
     assert len(entries) >= 20
     links = [e.find("a:link", ns).get("href") for e in entries]
-    assert any("/cases/" in l for l in links) and any("/events/" in l for l in links)
+    assert any("/cases/" in href for href in links) and any("/events/" in href for href in links)
     assert all(e.find("a:id", ns).text.startswith("tag:") for e in entries)
     assert len(set(links)) == len(links)
 
