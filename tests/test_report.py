@@ -308,7 +308,9 @@ def test_drift_of_an_object_names_the_entry(project):
 def load_project_figures(root: Path) -> dict:
     from rightsite.report import load_year
 
-    return load_year(load_project(root), 2024).figures
+    figures = load_year(load_project(root), 2024).figures
+    assert figures is not None
+    return figures
 
 
 def test_correction_accepts_the_drift(capsys, project):

@@ -98,6 +98,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         ]
         from ..report.cli import available_years
 
+        assert self.root is not None  # set by on_config, which calls this
         if available_years(self.root):
             nav.append({"年度报告": "reports/index.md"})
         nav += [{"法律依据": "laws.md"}, {"投诉渠道": "channels.md"}]
@@ -110,16 +111,18 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         for uri in SECTION_INTROS:
             existing = files.get_file_from_path(uri)
             if existing is not None:
+                assert existing.abs_src_path is not None  # a file of docs_dir, not a generated one
                 intros[uri] = Path(existing.abs_src_path).read_text(encoding="utf-8")
                 files.remove(existing)
         self.edit_paths = {}
+        assert self.content is not None  # set by on_config
         for page in self.content.pages(intros):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名。请删除或改名该文件。")
             file = File.generated(config, page.src_uri, content=page.markdown)
             if self.serving and self.dirty and self.previous.get(page.src_uri) == page.markdown:
                 # `make serve`: an unchanged generated page keeps its HTML from the last build
-                file.is_modified = lambda: False
+                file.is_modified = lambda: False  # type: ignore[method-assign]
             self.previous[page.src_uri] = page.markdown
             files.append(file)
             if page.edit_path:
