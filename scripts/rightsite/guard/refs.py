@@ -26,7 +26,7 @@ def _raw_law_refs(project: Project, out: Problems) -> None:
         for rel, doc in project.invalid.get(folder, {}).values():
             if doc is None or not isinstance(doc.data, dict):
                 continue
-            lists = [(("laws",), doc.data.get("laws"))]
+            lists: list[tuple[tuple, object]] = [(("laws",), doc.data.get("laws"))]
             clauses = doc.data.get("clauses")
             if isinstance(clauses, list):
                 lists += [(("clauses", i, "laws"), c.get("laws")) for i, c in enumerate(clauses) if isinstance(c, dict)]
