@@ -7,7 +7,7 @@ PYTHON    ?= python3
 LOCKVENV  := .cache/lockvenv
 PIPTOOLS  := pip-tools==7.6.2
 
-.PHONY: setup system site test test-fast serve bench schemas clean lock
+.PHONY: setup system site test test-fast lint serve bench schemas clean lock
 
 setup: system $(STAMP)
 
@@ -34,6 +34,10 @@ test: setup $(AXE)
 
 test-fast: setup
 	$(VENV)/bin/python -m pytest -q -m "not slow and not browser"
+
+# ruff and mypy (configured in pyproject.toml); both run, and any finding fails
+lint: setup
+	@status=0; $(VENV)/bin/ruff check scripts tests || status=1; $(VENV)/bin/mypy || status=1; exit $$status
 
 serve: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload --dirty --no-strict
