@@ -4,8 +4,10 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 SYSPKGS   :=
 PYTHON    ?= python3
+LOCKVENV  := .cache/lockvenv
+PIPTOOLS  := pip-tools==7.6.2
 
-.PHONY: setup system site test test-fast serve bench schemas clean lock
+.PHONY: setup system site test test-fast lint serve bench schemas clean lock
 
 setup: system $(STAMP)
 
@@ -14,7 +16,7 @@ system:
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
@@ -33,6 +35,10 @@ test: setup $(AXE)
 test-fast: setup
 	$(VENV)/bin/python -m pytest -q -m "not slow and not browser"
 
+# ruff and mypy (configured in pyproject.toml); both run, and any finding fails
+lint: setup
+	@status=0; $(VENV)/bin/ruff check scripts tests || status=1; $(VENV)/bin/mypy || status=1; exit $$status
+
 serve: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload --dirty --no-strict
 
@@ -42,9 +48,13 @@ bench: setup
 schemas: setup
 	$(VENV)/bin/python -m rightsite.schemas --write
 
-# Re-pin after changing dependencies in pyproject.toml (needs the registry).
+# Re-pin after changing dependencies in pyproject.toml (needs the registry): the dependencies and
+# the test and lint extras, with the hash of every file. Existing pins are kept; to move one:
+# make lock LOCKARGS="--upgrade-package mypy"
 lock:
-	$(PY) -m pip freeze --exclude-editable | grep -v '^rightsite' > requirements.lock
+	@test -x $(LOCKVENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCKVENV) && $(LOCKVENV)/bin/pip install -q $(PIPTOOLS); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCKVENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --extra test --extra lint -o requirements.lock $(LOCKARGS) pyproject.toml
 
 clean:
 	rm -rf site .cache

@@ -374,7 +374,9 @@ def _first_row_with_amount(path: Path) -> tuple[str, str]:
 def load_project_figures(root: Path) -> dict:
     from rightsite.report import load_year
 
-    return load_year(load_project(root), 2024).figures
+    figures = load_year(load_project(root), 2024).figures
+    assert figures is not None
+    return figures
 
 
 def test_drift_after_changing_one_row(qinghe):

@@ -406,7 +406,7 @@ def test_atom_feed_parses(fx):
     links = [e.find("a:link", ns).get("href") for e in entries]
     expected = {f"{base}{kind}/{rid}/" for kind in ("cases", "events") for rid in records(name, kind)}
     assert len(entries) == len(expected) and set(links) == expected  # every case and event, once
-    assert any("/cases/" in l for l in links) and any("/events/" in l for l in links)
+    assert any("/cases/" in href for href in links) and any("/events/" in href for href in links)
     assert all(e.find("a:id", ns).text.startswith("tag:") for e in entries)
     assert len(set(links)) == len(links)
 

@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .model import Case, Categories, Chapter, Event, Law, Report, Site, Standard, Survey
 from .model.common import Record, validate_doc
@@ -18,6 +18,7 @@ from .problems import Problems
 from .yamlio import YamlDoc, parse_yaml
 
 T = TypeVar("T", bound=Record)
+TI = TypeVar("TI", bound=Case | Event | Standard)  # the models read one per file from a folder, each with an `id`
 FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 
 
@@ -123,7 +124,7 @@ def _load_single(project: Project, path: Path, model: type[T]) -> Loaded[T] | No
     return result if isinstance(result, Loaded) else None
 
 
-def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | None:
+def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | YamlDoc | None:
     """Read a YAML file that must be one mapping and validate it against `model`."""
     rel = project.rel(path)
     doc = load_yaml_file(project, path)
@@ -146,7 +147,7 @@ class LoadCache:
     tables: dict[str, tuple] = field(default_factory=dict)  # CSV path -> (stat and categories key, table, problems)
 
 
-def _cached(project: Project, path: Path, load) -> object:
+def _cached(project: Project, path: Path, load) -> Any:  # whatever `load` returns
     """Run `load(sub_project)` for one file, or replay its earlier result and problems."""
     try:
         st = path.stat()
@@ -166,8 +167,8 @@ def _cached(project: Project, path: Path, load) -> object:
     return result
 
 
-def _load_dir(project: Project, folder: Path, model: type[T], id_pattern: str, example: str) -> dict[str, Loaded[T]]:
-    out: dict[str, Loaded[T]] = {}
+def _load_dir(project: Project, folder: Path, model: type[TI], id_pattern: str, example: str) -> dict[str, Loaded[TI]]:
+    out: dict[str, Loaded[TI]] = {}
     if not folder.is_dir():
         return out
     for path in sorted(folder.iterdir()):
@@ -187,7 +188,7 @@ def _load_dir(project: Project, folder: Path, model: type[T], id_pattern: str, e
     return out
 
 
-def _load_record(project: Project, path: Path, model: type[T], id_pattern: str, example: str) -> Loaded[T] | None:
+def _load_record(project: Project, path: Path, model: type[TI], id_pattern: str, example: str) -> Loaded[TI] | YamlDoc | None:
     rel = project.rel(path)
     if not re.fullmatch(id_pattern, path.stem):
         project.problems.error("schema.id", rel, 1, "id",

@@ -42,7 +42,8 @@ def _project_defaults(root: Path) -> dict[str, str]:
         out[plural] = "、".join(names) or "（见 data/categories.yml）"
     ids = [str(law["id"]) for law in laws.get("laws") or [] if isinstance(law, dict) and law.get("id")]
     out["law"] = ids[0] if ids else PLACEHOLDER
-    group = site.get("group") if isinstance(site.get("group"), dict) else {}
+    group = site.get("group")
+    group = group if isinstance(group, dict) else {}
     out["owner"] = str(group.get("owner") or PLACEHOLDER)
     return out
 

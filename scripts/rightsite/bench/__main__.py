@@ -101,7 +101,7 @@ def main() -> int:
     args = ap.parse_args()
     root = find_root() or Path.cwd()
     out_root = root / "bench" / "out"
-    results = {"today": TODAY.isoformat(), "scales": {}}
+    results: dict = {"today": TODAY.isoformat(), "scales": {}}
     for k in [int(x) for x in args.scales.split(",")]:
         project = make_project(root, out_root / f"x{k}" / "project", k)
         r = run_one(project, out_root / f"x{k}")

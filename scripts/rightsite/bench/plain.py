@@ -25,7 +25,7 @@ def plain_project(root: Path, dest: Path, today: dt.date) -> Path:
     shutil.copytree(root / "content", docs)
     project = load_project(root)
     content = SiteContent(project, today, root / "theme")
-    intros = {}
+    intros: dict[str, str] = {}
     for page in content.pages(intros):
         path = docs / page.src_uri
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .. import urls
-from ..load import Project
+from ..load import Loaded, Project
 from ..problems import Problems
 
 MAX_IMAGE_BYTES = 300 * 1024
@@ -148,13 +148,13 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
 
 
 def _duplicate_titles(project: Project, out: Problems) -> None:
-    groups = [
+    groups: list[tuple[str, list[tuple[str, Loaded, str]]]] = [
         ("手册章节", [(c.record.title, c, "title") for c in project.sorted_chapters()]),
         ("活动", [(e.record.title, e, "title") for e in project.events.values()]),
         ("服务标准", [(s.record.title, s, "title") for s in project.standards.values()]),
     ]
     for label, items in groups:
-        seen: dict[str, object] = {}
+        seen: dict[str, Loaded] = {}
         for title, item, fld in items:
             if title in seen:
                 out.error("ref.duplicate_title", item.file, item.line(fld), fld,

@@ -30,7 +30,7 @@ def _raw_law_refs(project: Project, out: Problems) -> None:
         for rel, doc in project.invalid.get(folder, {}).values():
             if doc is None or not isinstance(doc.data, dict):
                 continue
-            lists = [(("laws",), doc.data.get("laws"))]
+            lists: list[tuple[tuple, object]] = [(("laws",), doc.data.get("laws"))]
             clauses = doc.data.get("clauses")
             if isinstance(clauses, list):
                 lists += [(("clauses", i, "laws"), c.get("laws")) for i, c in enumerate(clauses) if isinstance(c, dict)]
@@ -133,6 +133,7 @@ def check_refs(project: Project, today=None) -> Problems:
 def _home_refs(project: Project, out: Problems) -> None:
     """What `home` in data/site.yml features must exist, or the home page would link nowhere."""
     site = project.site
+    assert site is not None  # the caller checks
     home = site.record.home
     chapters = "、".join(sorted(project.chapters)) or "（无）"
 

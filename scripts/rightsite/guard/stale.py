@@ -75,7 +75,7 @@ def find_stale(project: Project, today: dt.date) -> Problems:
             out.warning("stale.unknown", ch.file, 1, "reviewed",
                         f"无法确定最近审核日期：front matter 没有 reviewed，且{source}。请在 front matter 中写上 reviewed: YYYY-MM-DD。"
                         " No review date and no git date; add `reviewed`.", rec.owner)
-        elif due < today:
+        elif due is not None and due < today:  # `due` is None only when `last` is
             what = "最近审核" if source == "reviewed" else "最近一次提交（无 reviewed，按 git 提交日期）"
             out.warning("stale.chapter", ch.file, ch.line("reviewed") if rec.reviewed else 1, "reviewed",
                         f"手册章节已过复核期限：{what} {last}，应于 {due} 前复核（自 {due} 起逾期）。请复核内容后更新 reviewed。"
@@ -115,6 +115,7 @@ def find_stale(project: Project, today: dt.date) -> Problems:
                             f" Cites a repealed/superseded article; cite the one in force.", owner)
 
     if site:
+        assert policy is not None and project.site is not None  # both come with `site`
         for i, ch in enumerate(site.channels):
             due = add_months(ch.verified, policy.channel_months)
             if due < today:

@@ -2,6 +2,7 @@
 from .case import Case
 from .categories import Categories
 from .chapter import Chapter
+from .common import Record
 from .event import Event
 from .laws import Law, Laws
 from .site import Site
@@ -9,7 +10,7 @@ from .report import Report
 from .standard import Standard
 from .survey import Survey
 
-KINDS = {
+KINDS: dict[str, type[Record]] = {
     "site": Site,
     "categories": Categories,
     "laws": Laws,

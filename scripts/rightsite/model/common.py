@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -23,6 +24,9 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
 
+R = TypeVar("R", bound=Record)
+
+
 class PiiAllow(Record):
     """An accepted false positive of the personal-data scan, with the reason."""
 
@@ -40,7 +44,7 @@ def _plain(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def explain(err: dict) -> str:
+def explain(err: Mapping[str, Any]) -> str:
     """Turn one pydantic error into a plain Chinese + English sentence with the fix."""
     kind = err.get("type", "")
     value = err.get("input")
@@ -85,7 +89,7 @@ def explain(err: dict) -> str:
     return f"{err.get('msg')}（值：{_plain(value)}）"
 
 
-def validate_doc(model: type[Record], doc: YamlDoc, base: tuple = ()) -> tuple[Record | None, list[tuple[int, str, str, str]]]:
+def validate_doc(model: type[R], doc: YamlDoc, base: tuple = ()) -> tuple[R | None, list[tuple[int, str, str, str]]]:
     """Validate `doc.data` (at `base`) against `model`.
 
     Returns the record (or None) and problems as (line, field, rule, message).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import enum
 import io
 import re
 from array import array
@@ -28,7 +29,13 @@ _ID = re.compile(r"(\d{4})-\d{4,}")
 _AMOUNT = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SCORES = {"": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
-_BAD = object()  # cached "not a valid date"
+
+
+class _Bad(enum.Enum):
+    BAD = 0  # an enum member rather than object(), so that `is _BAD` narrows the type
+
+
+_BAD = _Bad.BAD  # cached "not a valid date"
 
 
 @dataclass
@@ -193,14 +200,14 @@ def _read_rows(reader, header: list[str], table: ComplaintTable, cats: Categorie
     sectors = {n: i for i, n in enumerate(table.sectors)}
     outcomes = {n: i for i, n in enumerate(table.outcomes)}
     first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
-    dates: dict[str, object] = {}
+    dates: dict[str, int | _Bad] = {}
     amounts: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
     t = table
     a_rec, a_days, a_ch, a_na, a_se, a_ou, a_ce, a_sa = (t.received.append, t.days.append, t.channel.append, t.nature.append,
                                                          t.sector.append, t.outcome.append, t.cents.append, t.satisfaction.append)
 
-    def date_of(text: str) -> object:
+    def date_of(text: str) -> int | _Bad:
         try:
             value = dt.date.fromisoformat(text) if _DATE.fullmatch(text) else _BAD
         except ValueError:
@@ -319,6 +326,7 @@ def _read_rows(reader, header: list[str], table: ComplaintTable, cats: Categorie
             out.error("schema.csv.satisfaction", line, "satisfaction",
                       f"“{_clip(sa)}”应为 1 到 5 的整数，未评价的留空。 Must be a whole number 1–5, or empty.")
         if ok:
+            assert r is not _BAD  # a bad date made ok False
             a_rec(r - first)
             a_days(days)
             a_ch(code_ch)

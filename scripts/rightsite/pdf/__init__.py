@@ -218,7 +218,9 @@ def _booklet(cache: PdfCache, stats: dict, out_dir: Path, handbook_key: str, han
     if cache.reuse(BOOKLET, key, dest):
         _record(stats, BOOKLET, "reused", time.perf_counter() - t0)
         return
-    data = booklet.impose(cache.read(HANDBOOK), title=f"{handbook.title}（骑马钉印刷版）", author=author,
+    handbook_pdf = cache.read(HANDBOOK)
+    assert handbook_pdf is not None  # the handbook was rendered or reused in this build
+    data = booklet.impose(handbook_pdf, title=f"{handbook.title}（骑马钉印刷版）", author=author,
                           created=_pdf_date(handbook.created), lang=LANG)
     cache.store(BOOKLET, key, data, dest)
     _record(stats, BOOKLET, "rendered", time.perf_counter() - t0)

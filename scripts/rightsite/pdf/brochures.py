@@ -272,6 +272,7 @@ class Brochures:
         self.now = start_of_day(today)
         self.fonts = fonts
         self.fetcher = fetcher
+        assert project.site is not None  # build_pdfs stops without data/site.yml
         self.site = project.site.record
         self.base_url = self.site.base_url
         self.theme = project.root / THEME_PDF

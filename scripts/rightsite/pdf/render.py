@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +142,7 @@ class Renderer:
 
     def render(self, html: str, out: Path | None, *, title: str, base_dir: Path, author: str = "",
                created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
-               stylesheets: list[tuple[str, Path]] = (), description: str = "") -> RenderResult:
+               stylesheets: Sequence[tuple[str, Path]] = (), description: str = "") -> RenderResult:
         """Lay out `html` and write the PDF to `out` (or only return its bytes when `out` is None).
 
         `stylesheets` are (css text, folder its url()s are relative to); the @font-face
@@ -211,7 +212,7 @@ def print_css(root: Path) -> str:
 def render_pdf(html: str, out: Path, *, title: str, base_dir: Path, author: str = "",
                created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
                root: Path | None = None, cache_dir: Path | None = None,
-               css: list[str] = (), with_print_css: bool = True) -> RenderResult:
+               css: Sequence[str] = (), with_print_css: bool = True) -> RenderResult:
     """Render one HTML document to `out` with the project's fonts, fetcher and print CSS.
 
     For callers outside the brochures (e.g. the annual report). `root` defaults to the

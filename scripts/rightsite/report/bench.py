@@ -35,18 +35,20 @@ def _categories(path: Path):
 def measure(root: Path, year: int) -> dict:
     """Read `root`/data/complaints/YEAR.csv (and YEAR-1 if present) and compute the figures; in-process."""
     from ..problems import Problems
-    from ..model.complaints import read_complaints
+    from ..model.complaints import ComplaintTable, read_complaints
     from .figures import compute_figures
 
     cats = _categories(root / "data" / "categories.yml")
     base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     problems = Problems()
-    tables = {}
+    tables: dict[int, ComplaintTable] = {}
     for y in (year - 1, year):
         path = root / "data" / "complaints" / f"{y}.csv"
         if path.exists():
-            tables[y] = read_complaints(path, f"data/complaints/{y}.csv", y, cats, problems)
+            table = read_complaints(path, f"data/complaints/{y}.csv", y, cats, problems)
+            assert table is not None  # the generated exports read without errors
+            tables[y] = table
     read_s = time.perf_counter() - start
     figures = compute_figures(year, tables[year], tables.get(year - 1), cats)
     seconds = time.perf_counter() - start

@@ -11,13 +11,15 @@ from __future__ import annotations
 import html
 import io
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+if TYPE_CHECKING:  # matplotlib itself is imported only when a chart is drawn
+    from matplotlib.typing import RcKeyType
 
 FONT = "Noto Sans CJK SC"
 COLOR = "#2f6db5"
 MUTED = "#8a94a6"
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "rightsite",
     "font.family": [FONT, "sans-serif"],

@@ -218,7 +218,7 @@ def compute_figures(year: int, table: ComplaintTable, previous: ComplaintTable |
         f[f"complaints.by_{dim}"] = now
         f[f"complaints.by_{dim}.share"] = share
         f[f"complaints.by_{dim}.change"] = {k: change(v, before.get(k, 0) if before else None) for k, v in now.items()}
-        before_share = _shares(before, prev.total) if before else {}
+        before_share = _shares(before, prev.total) if before and prev else {}
         f[f"complaints.by_{dim}.share_change"] = {k: points(share[k], before_share.get(k)) for k in now}
     groups = {"商品类": 0, "服务类": 0, "其他类": 0}
     group_of = {s.name: s.group for s in categories.sectors}

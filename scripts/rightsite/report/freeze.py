@@ -154,6 +154,7 @@ def freeze_report(root: Path, data: YearData, today: dt.date) -> tuple[int, str,
             return 1, ("报告已发布，数字已冻结，且与现在的数据不一致。不能重新冻结；请在 corrections 中登记更正。"
                        " Already frozen and the data changed: record corrections instead of refreezing."), found
         return 0, f"{rel} 已于 {rec.published} 发布并冻结，数字没有变化。 Already frozen; nothing changed.", found
+    assert data.figures is not None  # the caller stops when the figures cannot be computed
     path = Path(root) / rel
     published = rec.published or today
     text = frozen_text(path.read_text(encoding="utf-8-sig"), data.report.doc, year, data.figures, published)
@@ -161,6 +162,7 @@ def freeze_report(root: Path, data: YearData, today: dt.date) -> tuple[int, str,
     record, _ = validate_doc(Report, doc)
     ok = not doc.issues and record is not None and record.figures is not None
     if ok:
+        assert record is not None and record.figures is not None  # both part of `ok`
         back, want = flatten(record.figures, ""), flatten(data.figures, "")
         ok = list(back) == list(want) and all(same(back[k], want[k]) for k in back)
     if not ok:
@@ -202,6 +204,7 @@ def _leaves(frozen: dict[str, Any], computed: dict[str, Any]) -> list[tuple[str,
 
 def _line(data: YearData, key: str, path: str) -> int:
     rest = path[len(key) + 1:]
+    assert data.report is not None  # only called for a published report
     return data.report.doc.line_of(("figures", key, *(rest.split(".") if rest else ())))
 
 
@@ -209,6 +212,7 @@ def apply_corrections(data: YearData) -> tuple[dict[str, Any], list[dict[str, An
     """(published figures with corrections applied, correction notices, drift problems)."""
     problems = Problems()
     loaded = data.report
+    assert loaded is not None  # callers check that the report is published
     rec = loaded.record
     frozen = rec.figures or {}
     published = {k: typed(v, FIGURES[k].kind if k in FIGURES else "") for k, v in frozen.items()}

@@ -29,6 +29,7 @@ def report_html(project: Project, view, theme: Path) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     ctx = context(view)
+    assert project.site is not None  # the build stops on the error of a missing or invalid site.yml
     site = project.site.record
     sections = [(i, label) for i, label in SECTIONS
                 if i not in ("highlights", "suggestions") or (view.record and getattr(view.record, i))]
@@ -70,6 +71,7 @@ def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Probl
                       f"年度报告中有字体不支持的字符：{'、'.join(missing[:10])}。请改用常用字符。 Characters not covered by the fonts.")
             continue
         created = view.published or dt.date(view.year, 12, 31)
+        assert project.site is not None  # as in report_html
         result = render_pdf(html, dest, title=view.title, base_dir=theme, author=project.site.record.group.name,
                             created=created, root=project.root, cache_dir=cache_dir, css=[css])
         for url, reason in result.refused:

@@ -18,7 +18,7 @@ import math
 import random
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 SAMPLE = {2024: (1608, 20240315), 2025: (1834, 20250315)}  # year: (rows, seed)
 SPRING_FESTIVAL = {2023: (1, 22), 2024: (2, 10), 2025: (1, 29), 2026: (2, 17), 2027: (2, 6), 2028: (1, 26)}
@@ -70,7 +70,7 @@ STARS = {"调解成功": (1, 2, 7, 28, 62), "部分支持": (4, 8, 20, 38, 30), 
 HEADER = ("id", "received", "closed", "channel", "nature", "sector", "outcome", "amount_recovered", "satisfaction")
 
 
-def _cum(weights: dict[str, float]) -> tuple[list[str], list[float]]:
+def _cum(weights: Mapping[str, float]) -> tuple[list[str], list[float]]:
     return list(weights), list(itertools.accumulate(weights.values()))
 
 
@@ -214,5 +214,6 @@ if __name__ == "__main__":
         from ..cli import find_root
 
         root = find_root()
+    assert root is not None  # run inside a project (a folder with mkdocs.yml and data/)
     for p in write_sample(root):
         print(p)

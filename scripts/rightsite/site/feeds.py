@@ -32,10 +32,12 @@ def calendar_events(project: Project, today: dt.date) -> list[Event]:
 
 
 def _host(project: Project) -> str:
+    assert project.site is not None
     return urlparse(project.site.record.base_url).netloc
 
 
 def event_url(project: Project, event_id: str) -> str:
+    assert project.site is not None
     return urls.absolute(project.site.record.base_url, urls.event(event_id))
 
 
@@ -53,11 +55,13 @@ def _vevent(project: Project, event: Event, stamp: dt.datetime) -> ICalEvent:
     ve.add("description", f"{desc}\n\n报名：{event.registration}\n{event_url(project, event.id)}")
     ve.add("url", event_url(project, event.id))
     ve.add("status", ICS_STATUS[event.status])
+    assert project.site is not None
     ve.add("organizer", f"mailto:{_group_email(project)}", parameters={"CN": project.site.record.group.name})
     return ve
 
 
 def _group_email(project: Project) -> str:
+    assert project.site is not None
     for ch in project.site.record.channels:
         if ch.kind == "email":
             return ch.value
@@ -91,6 +95,7 @@ def _stamp(today: dt.date) -> dt.datetime:
 
 def events_ics(project: Project, today: dt.date) -> bytes:
     """site/events.ics: every upcoming event."""
+    assert project.site is not None
     cal = _calendar(project, f"{project.site.record.mall.name}维权宣传活动")
     for event in calendar_events(project, today):
         cal.add_component(_vevent(project, event, _stamp(today)))
@@ -108,6 +113,7 @@ def event_ics(project: Project, event: Event, today: dt.date) -> bytes:
 
 def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
     """site/feed.xml: newest cases and events first."""
+    assert project.site is not None
     site = project.site.record
     base = site.base_url
     entries = []
@@ -145,6 +151,7 @@ def atom_feed(project: Project, today: dt.date, limit: int = 50) -> bytes:
 
 def event_jsonld(project: Project, event: Event) -> str:
     """schema.org Event as a <script> block, safe to embed in HTML."""
+    assert project.site is not None
     site = project.site.record
     data = {
         "@context": "https://schema.org",

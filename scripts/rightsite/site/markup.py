@@ -7,6 +7,7 @@ line breaks inside a Chinese paragraph are joined without a space.
 from __future__ import annotations
 
 import re
+from typing import SupportsFloat
 
 from markupsafe import Markup, escape
 
@@ -39,13 +40,16 @@ def paragraphs(text: object) -> Markup:
             continue
         if any(LIST_LINE.match(ln) for ln in lines):
             # a list: keep its markers (escape only the item text); a blank line before the first item
-            rendered, in_list = [], False
+            rendered: list[str] = []
+            in_list = False
             for ln in lines:
                 m = LIST_LINE.match(ln)
                 if m:
                     if rendered and not in_list:
                         rendered.append("")
-                    marker = re.match(r"^\s*(?:[-*+]|\d+[.、)）])", ln).group(0)
+                    head = re.match(r"^\s*(?:[-*+]|\d+[.、)）])", ln)
+                    assert head is not None  # a prefix of LIST_LINE, which matched
+                    marker = head.group(0)
                     item = ln[len(marker):].strip()
                     marker = re.sub(r"[、)）]$", ".", marker.strip()) if marker.strip()[0].isdigit() else "-"
                     rendered.append(f"{marker} {_escape_md(str(escape(item)))}")
@@ -62,6 +66,6 @@ def paragraphs(text: object) -> Markup:
     return Markup("\n\n".join(out))
 
 
-def money(value: object) -> str:
+def money(value: SupportsFloat | str) -> str:
     """3200 -> 3,200.00"""
     return f"{float(value):,.2f}"

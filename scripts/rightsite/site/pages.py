@@ -252,7 +252,7 @@ class SiteContent:
 
     def _fingerprint(self) -> tuple:
         """Everything a record's own page depends on besides the record itself."""
-        stamps = []
+        stamps: list[tuple] = []
         for path in [self.p.root / "data" / n for n in ("site.yml", "laws.yml", "categories.yml")] + \
                 sorted((self.theme_dir / "pages").glob("*.j2")):
             try:

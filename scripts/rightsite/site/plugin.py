@@ -115,19 +115,21 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     # -- files ----------------------------------------------------------------
     @event_priority(50)
     def on_files(self, files: Files, config) -> Files:
+        assert self.root is not None  # set by on_config
         intros = section_intros(self.root)
         for uri in SECTION_INTROS:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
         self.edit_paths = {}
+        assert self.content is not None  # set by on_config
         for page in self.content.pages(intros):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名。请删除或改名该文件。")
             file = File.generated(config, page.src_uri, content=page.markdown)
             if self.serving and self.dirty and self.previous.get(page.src_uri) == page.markdown:
                 # `make serve`: an unchanged generated page keeps its HTML from the last build
-                file.is_modified = lambda: False
+                file.is_modified = lambda: False  # type: ignore[method-assign]
             self.previous[page.src_uri] = page.markdown
             files.append(file)
             if page.edit_path:
@@ -186,6 +188,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
 
         from ..build import downloads_phase, output_scan_phase
 
+        assert self.content is not None  # set by on_config
         phases = [("pdfs", downloads_phase)] + ([] if self.serving else [("output_scan", output_scan_phase)])
         for name, phase in phases:
             t0 = time.perf_counter()
