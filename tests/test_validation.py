@@ -38,9 +38,9 @@ def test_fixture_project_is_clean_strict(capsys, tmp_path, name):
     assert code == 0
 
 
-def test_sample_project_is_clean(capsys, project):
+def test_sample_project_is_clean(capsys, sample_project):
     """Smoke check of the live sample: whatever the editors wrote, it must have no error."""
-    code, report = check_json(capsys, project)
+    code, report = check_json(capsys, sample_project)
     assert errors(report) == []
     assert code == 0
 
