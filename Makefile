@@ -30,10 +30,10 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 test: SYSPKGS = chromium
 test: setup $(AXE)
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n auto
 
 test-fast: setup
-	$(VENV)/bin/python -m pytest -q -m "not slow and not browser"
+	$(VENV)/bin/python -m pytest -q -n auto -m "not slow and not browser"
 
 # ruff and mypy (configured in pyproject.toml); both run, and any finding fails
 lint: setup
