@@ -44,8 +44,9 @@ class Built:
         return self.root / "site"
 
 
-def _build_once(base: Path, name: str, make) -> Built:
-    """Build `name` once per test run, shared by every xdist worker (a lock file guards it)."""
+def build_once(base: Path, name: str, make, strict: bool = True) -> Built:
+    """Build `name` (made by `make(root)`) once per test run, shared by every xdist worker (a
+    lock file guards it); `strict` false lets guard warnings through."""
     base.mkdir(parents=True, exist_ok=True)
     with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -55,8 +56,9 @@ def _build_once(base: Path, name: str, make) -> Built:
             make(root)
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
             env.pop("SOURCE_DATE_EPOCH", None)
-            proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--strict",
-                                   "--today", TODAY], capture_output=True, text=True, env=env)
+            proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build",
+                                   *(["--strict"] if strict else []), "--today", TODAY],
+                                  capture_output=True, text=True, cwd=root, env=env)
             result.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
         code, out, err = json.loads(result.read_text(encoding="utf-8"))
     return Built(root, code, out, err)
@@ -72,13 +74,13 @@ def shared_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_fixture(shared_dir):
     """built_fixture("qinghe") -> Built: the fixture project built once for the whole run."""
-    return lambda name: _build_once(shared_dir, name, lambda root: fixture_project(name, root))
+    return lambda name: build_once(shared_dir, name, lambda root: fixture_project(name, root))
 
 
 @pytest.fixture(scope="session")
 def built_sample(shared_dir) -> Built:
     """The live sample built once: for its smoke tests only (no test asserts the sample's values)."""
-    return _build_once(shared_dir, "sample", copy_project)
+    return build_once(shared_dir, "sample", copy_project)
 
 
 def copy_project(dest: Path) -> Path:

@@ -9,10 +9,8 @@ tests that break a project work on a fresh copy.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, edit, fixture_project, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_once, edit, fixture_project, line_of
 from test_fixtures import article_text, fixture_csv, fixture_yaml, squash, visible_text
 
 pytestmark = pytest.mark.slow
@@ -63,21 +61,7 @@ def _make_edited(root: Path) -> None:
 @pytest.fixture(scope="session")
 def edited(shared_dir) -> Built:
     """The edited qinghe built once per run by `rightsite build` (not strict: its guard warnings must not stop it)."""
-    shared_dir.mkdir(parents=True, exist_ok=True)
-    name = "qinghe-edited"
-    with open(shared_dir / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        root, result = shared_dir / name, shared_dir / f"{name}.json"
-        if not result.exists():
-            shutil.rmtree(root, ignore_errors=True)
-            _make_edited(root)
-            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-            env.pop("SOURCE_DATE_EPOCH", None)
-            proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY,
-                                   "--site-dir", str(root / "site")], capture_output=True, text=True, cwd=root, env=env)
-            result.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
-        code, out, err = json.loads(result.read_text(encoding="utf-8"))
-    return Built(root, code, out, err)
+    return build_once(shared_dir, "qinghe-edited", _make_edited, strict=False)
 
 
 @pytest.fixture
