@@ -24,7 +24,7 @@ SECTIONS = [("foreword", "前言"), ("highlights", "年度要点"), ("complaints
 
 
 def report_html(project: Project, view, theme: Path) -> str:
-    from ..site.reportpages import context
+    from .view import context
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
@@ -50,7 +50,7 @@ def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Probl
     """Write downloads/report-<year>.pdf for every year with figures; reuse unchanged ones."""
     from ..pdf import render_pdf
     from ..pdf.cache import toolchain_key
-    from ..site.reportpages import year_views
+    from .view import year_views
 
     out = Problems()
     theme = project.root / "theme" / "pdf"

@@ -216,7 +216,7 @@ class SiteContent:
         )
 
     def report_pages(self) -> list[GeneratedPage]:
-        from .reportpages import context, year_views
+        from ..report.view import context, year_views
 
         views = year_views(self.p)
         if not views:

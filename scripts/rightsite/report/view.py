@@ -1,16 +1,17 @@
-"""Annual report pages (reports/ and reports/<year>/) from the report data layer. No MkDocs imports."""
+"""The annual report's view model (one YearView a year, template helpers), shared by the report pages
+and the report PDF. No MkDocs imports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from ..load import Project
-from ..report import load_year
-from ..report.charts import all_charts
-from ..report.cli import report_figures
-from ..report.figures import FIGURES
-from ..report.figures import definitions as figure_definitions
-from ..report.text import fill, format_value
+from . import load_year
+from .charts import all_charts
+from .cli import report_figures
+from .figures import FIGURES
+from .figures import definitions as figure_definitions
+from .text import fill, format_value
 
 
 @dataclass
@@ -35,7 +36,7 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
     from importlib import metadata
     from pathlib import Path
 
-    from ..report import charts
+    from . import charts
 
     source = Path(charts.__file__).read_bytes() + Path(__file__).read_bytes()  # drawing and post-processing
     try:
