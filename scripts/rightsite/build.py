@@ -73,7 +73,7 @@ def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, 
     finally:
         os.chdir(cwd)
         if plugin is not None and timings is not None:
-            timings.update(plugin.timings)
+            timings.update(getattr(plugin, "timings", {}))  # none if mkdocs.yml lacks the rightsite plugin
     return True
 
 
