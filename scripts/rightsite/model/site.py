@@ -82,6 +82,7 @@ class ReviewPolicy(Record):
     case_years: int = Field(3, ge=1, le=50, title="案例复核周期（年）")
     channel_months: int = Field(6, ge=1, le=120, title="投诉渠道核实周期（月）")
     recap_days: int = Field(14, ge=1, le=365, title="活动结束后多少天内须填写回顾")
+    law_months: int = Field(12, ge=1, le=120, title="法条原文核对周期（月）")
 
 
 class Site(Record):
