@@ -70,6 +70,11 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
         yield ch, ("title",), ch.record.title, ch.record.owner
         if ch.record.description:
             yield ch, ("description",), ch.record.description, ch.record.owner
+    for insp in project.inspections.values():  # internal records: still no personal data in them
+        std = project.standards.get(insp.record.standard)
+        owner = insp.record.owner or (std.record.owner if std else group_owner)
+        for path, text in insp.record.texts():
+            yield insp, path, text, owner
     yield from _report_texts(project, group_owner)
 
 
@@ -161,7 +166,7 @@ def html_text(markup: str) -> str:
 
 def all_allowed(project: Project) -> list[str]:
     out = public_allow(project)
-    for group in (project.cases, project.events, project.standards, project.chapters):
+    for group in (project.cases, project.events, project.standards, project.chapters, project.inspections):
         for item in group.values():
             out += [a.text for a in getattr(item.record, "pii_allow", [])]
     return out

@@ -19,7 +19,7 @@ from ..model.survey import Survey
 from ..problems import Problems
 from .figures import FIGURES, compute_figures
 
-INPUT_PREFIXES = ("data/categories.yml", "data/events/", "data/cases/", "data/standards/")
+INPUT_PREFIXES = ("data/categories.yml", "data/events/", "data/cases/", "data/standards/", "data/inspections/")
 
 
 @dataclass
@@ -58,7 +58,7 @@ def load_year(project: Project, year: int) -> YearData:
     and the figures computed from them.
 
     Problems of those inputs, and loading errors of the records the figures count
-    (events, cases, standards, categories), are in `.problems`; then `.figures` is None.
+    (events, cases, standards, inspections, categories), are in `.problems`; then `.figures` is None.
     Computed once per loaded project: check, website and PDFs share the result.
     """
     years = project.memo.setdefault("report.years", {})
