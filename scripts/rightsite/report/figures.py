@@ -364,7 +364,9 @@ def supervision_figures(year: int, project: Any, until: dt.date | None = None) -
             if r.date.year == year and key in earlier:
                 repeats.append((r.merchant.code, c.clause))
         earlier |= {(r.merchant.code, r.standard, c.clause) for c in r.nonconforming()}
-    ordered = [r for r in this if (due := r.deadline()) is not None and due <= dt.date(year, 12, 31)]
+    # orders due by the end of the year (or by `until`, for a year still running)
+    cutoff = min(dt.date(year, 12, 31), until) if until else dt.date(year, 12, 31)
+    ordered = [r for r in this if (due := r.deadline()) is not None and due <= cutoff]
     on_time = sum(r.rectified_on_time() for r in ordered)
     by_level = {lvl: 0 for lvl in CLAUSE_LEVELS}
     for r, c in failed:
