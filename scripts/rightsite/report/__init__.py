@@ -41,11 +41,13 @@ class YearData:
 
 def report_words(project: Project):
     """(report file, path of the field, text) of the editors' words of every annual report:
-    title, foreword, highlights, suggestions and correction reasons."""
+    title, foreword, supervision, highlights, suggestions and correction reasons."""
     for _, item in sorted(project.reports.items()):
         rec = item.record
         yield item, ("title",), rec.title
         yield item, ("foreword",), rec.foreword
+        if rec.supervision:
+            yield item, ("supervision",), rec.supervision
         for name in ("highlights", "suggestions"):
             for i, text in enumerate(getattr(rec, name)):
                 yield item, (name, i), text
