@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
 from ..problems import Problems
+from ..yamlio import dotted
 from .pii import LABELS, Finding, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
@@ -130,7 +131,7 @@ def scan_records(project: Project) -> Problems:
             offset = text[: f.start].count("\n")
             block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
             line = key_line + 1 + offset if block else key_line
-            _problem(out, f, item.file, line, ".".join(map(str, path)), owner)
+            _problem(out, f, item.file, line, dotted(path), owner)
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
         for f in scan(ch.body, tuple(allow)):
