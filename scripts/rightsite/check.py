@@ -15,6 +15,9 @@ def check_project(root: Path, today: dt.date, cache: LoadCache | None = None) ->
     problems = Problems()
     problems.extend(project.problems)
     problems.extend(run_guard(project, today))
+    from .guard.inspections import check_inspections  # inspection records and the public merchant list
+
+    problems.extend(check_inspections(project, today))
     from .report.cli import report_problems  # CSV exports, report files, frozen-figure drift
 
     problems.extend(report_problems(root, project))

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .model import Case, Categories, Chapter, Event, Law, Report, Site, Standard, Survey
+from .model import Case, Categories, Chapter, Event, Inspection, Law, Report, Site, Standard, Survey
 from .model.common import Record, validate_doc
 from .model.complaints import ComplaintTable, complaints_path, read_complaints
 from .problems import Problems
 from .yamlio import YamlDoc, parse_yaml
 
 T = TypeVar("T", bound=Record)
-TI = TypeVar("TI", bound=Case | Event | Standard)  # the models read one per file from a folder, each with an `id`
+TI = TypeVar("TI", bound=Case | Event | Standard | Inspection)  # the models read one per file from a folder, each with an `id`
 FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 
 
@@ -53,6 +53,7 @@ class Project:
     cases: dict[str, Loaded[Case]] = field(default_factory=dict)
     events: dict[str, Loaded[Event]] = field(default_factory=dict)
     standards: dict[str, Loaded[Standard]] = field(default_factory=dict)
+    inspections: dict[str, Loaded[Inspection]] = field(default_factory=dict)  # internal: only aggregates are published
     chapters: dict[str, Loaded[Chapter]] = field(default_factory=dict)
     # the annual reports' inputs, by year: report files, surveys and complaint exports (None
     # when the export has errors); their problems are kept apart, in `yearly_problems`, since
@@ -284,6 +285,7 @@ def load_project(root: Path | str, cache: LoadCache | None = None) -> Project:
     project.cases = _load_dir(project, data / "cases", Case, r"\d{4}-\d{3}", "2025-017")
     project.events = _load_dir(project, data / "events", Event, r"\d{4}-\d{3}", "2026-003")
     project.standards = _load_dir(project, data / "standards", Standard, r"std-\d{2,}", "std-07")
+    project.inspections = _load_dir(project, data / "inspections", Inspection, r"\d{4}-\d{3}", "2025-031")
     project.chapters = _load_chapters(project, project.root / "content" / "handbook")
     _load_yearly(project)
     _check_tree(project)

@@ -18,6 +18,7 @@ DESCRIPTIONS = {
     "case": "data/cases/<id>.yml：一个匿名化的典型案例",
     "event": "data/events/<id>.yml：一次宣传活动",
     "standard": "data/standards/<id>.yml：一项服务标准",
+    "inspection": "data/inspections/<id>.yml：对一家商户按一项服务标准的一次检查（内部记录，只公开汇总数字）",
     "chapter": "content/handbook/<slug>.md 的 front matter：手册章节",
     "survey": "data/surveys/<year>.yml：年度满意度调查汇总",
     "report": "data/reports/<year>.yml：年度报告的文字、状态与发布后冻结的数字",

@@ -16,6 +16,7 @@ CASES_INDEX = "cases/index.md"
 EVENTS_INDEX = "events/index.md"
 STANDARDS_INDEX = "standards/index.md"
 REPORTS_INDEX = "reports/index.md"
+MERCHANT_LIST = "standards/merchants.md"  # only when data/site.yml opts in (merchant_list)
 SECTION_INTROS = (CASES_INDEX, EVENTS_INDEX, STANDARDS_INDEX, HANDBOOK_INDEX)  # may have a hand-written intro
 FACETS = ("nature", "sector", "year", "outcome")
 
@@ -23,6 +24,8 @@ HANDBOOK_PDF = "downloads/handbook.pdf"
 BOOKLET_PDF = "downloads/handbook-booklet.pdf"
 STANDARDS_PDF = "downloads/standards.pdf"
 POSTER_PDF = "downloads/channels-poster.pdf"
+CHECKLISTS_PDF = "downloads/checklists/all.pdf"
+CHECKLISTS_SELF_PDF = "downloads/checklists/all-self.pdf"
 FEED = "feed.xml"
 CALENDAR = "events.ics"
 
@@ -64,6 +67,11 @@ def standard_pdf(standard_id: str) -> str:
     return f"downloads/standards/{standard_id}.pdf"
 
 
+def checklist_pdf(standard_id: str, self_check: bool = False) -> str:
+    """The inspection checklist of a standard, or the merchants' self-check version (自查表)."""
+    return f"downloads/checklists/{standard_id}{'-self' if self_check else ''}.pdf"
+
+
 def report_pdf(year: int) -> str:
     return f"downloads/report-{year}.pdf"
 
@@ -90,6 +98,8 @@ def page_uris(project) -> list[str]:
     pages += [case(i) for i in project.cases]
     pages += [event(i) for i in project.events]
     pages += [standard(i) for i in project.standards]
+    if project.site and project.site.record.merchant_list:
+        pages.append(MERCHANT_LIST)
     if project.complaints:
         pages += [REPORTS_INDEX] + [report(y) for y in sorted(project.complaints, reverse=True)]
     return pages

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
 from ..problems import Problems
+from ..yamlio import dotted
 from .pii import LABELS, Finding, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
@@ -70,6 +71,11 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
         yield ch, ("title",), ch.record.title, ch.record.owner
         if ch.record.description:
             yield ch, ("description",), ch.record.description, ch.record.owner
+    for insp in project.inspections.values():  # internal records: still no personal data in them
+        std = project.standards.get(insp.record.standard)
+        owner = insp.record.owner or (std.record.owner if std else group_owner)
+        for path, text in insp.record.texts():
+            yield insp, path, text, owner
     yield from _report_texts(project, group_owner)
 
 
@@ -125,7 +131,7 @@ def scan_records(project: Project) -> Problems:
             offset = text[: f.start].count("\n")
             block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
             line = key_line + 1 + offset if block else key_line
-            _problem(out, f, item.file, line, ".".join(map(str, path)), owner)
+            _problem(out, f, item.file, line, dotted(path), owner)
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
         for f in scan(ch.body, tuple(allow)):
@@ -161,7 +167,7 @@ def html_text(markup: str) -> str:
 
 def all_allowed(project: Project) -> list[str]:
     out = public_allow(project)
-    for group in (project.cases, project.events, project.standards, project.chapters):
+    for group in (project.cases, project.events, project.standards, project.chapters, project.inspections):
         for item in group.values():
             out += [a.text for a in getattr(item.record, "pii_allow", [])]
     return out

@@ -125,6 +125,8 @@ def find_stale(project: Project, today: dt.date) -> Problems:
                             "请拨打或访问确认可用后更新 verified。 Not verified for too long; check it and update `verified`.",
                             group_owner)
 
+    out.extend(stale_inspections(project, today, group_owner))
+
     years = policy.case_years if policy else 3
     for case in project.cases.values():
         c = case.record
@@ -133,6 +135,35 @@ def find_stale(project: Project, today: dt.date) -> Problems:
             out.warning("stale.case", case.file, case.line("reviewed"), "reviewed",
                         f"案例最近审核于 {c.reviewed}，已超过 {years} 年（自 {due} 起）。请核对所引法律是否仍然有效，然后更新 reviewed。"
                         f" Not reviewed for {years} years; check it and update `reviewed`.", group_owner)
+    return out
+
+
+def stale_inspections(project: Project, today: dt.date, group_owner: str = "") -> Problems:
+    """An inspection whose rectification deadline has passed needs its re-inspection recorded;
+    a re-inspection that found things not (fully) put right needs a later inspection
+    (rule `stale.inspection`, for the following-up department)."""
+    out = Problems()
+    later: dict[tuple[str, str], list[dt.date]] = defaultdict(list)  # (merchant, standard) -> inspection dates
+    for item in project.inspections.values():
+        later[(item.record.merchant.code, item.record.standard)].append(item.record.date)
+    for item in sorted(project.inspections.values(), key=lambda i: i.id):
+        rec = item.record
+        std = project.standards.get(rec.standard)
+        owner = rec.owner or (std.record.owner if std else "") or group_owner
+        due = rec.deadline()
+        fu = rec.follow_up
+        if due is not None and due < today and fu is None:
+            i = next(i for i, a in enumerate(rec.actions) if a.deadline == due)
+            out.warning("stale.inspection", item.file, item.line("actions", i, "deadline"), f"actions[{i}].deadline",
+                        f"检查 {rec.id}（{rec.merchant.code}，{rec.standard}）要求在 {due} 前整改，期限已过（自 {due} 起）"
+                        "仍没有复查记录。请复查后填写 follow_up（date、result）。"
+                        f" Rectification deadline {due} has passed without a recorded re-inspection.", owner)
+        elif fu is not None and fu.result != "已整改" and not any(
+                d > fu.date for d in later[(rec.merchant.code, rec.standard)]):
+            out.warning("stale.inspection", item.file, item.line("follow_up", "result"), "follow_up.result",
+                        f"检查 {rec.id}（{rec.merchant.code}）复查结果为“{fu.result}”（{fu.date}），之后还没有再次检查的记录。"
+                        "请安排再次检查（新建一份检查记录），或升级处理措施。"
+                        " Not put right at the re-inspection, and no later inspection recorded.", owner)
     return out
 
 

@@ -4,6 +4,7 @@ from .categories import Categories
 from .chapter import Chapter
 from .common import Record
 from .event import Event
+from .inspection import Inspection
 from .laws import Law, Laws
 from .site import Site
 from .report import Report
@@ -17,9 +18,10 @@ KINDS: dict[str, type[Record]] = {
     "case": Case,
     "event": Event,
     "standard": Standard,
+    "inspection": Inspection,
     "chapter": Chapter,
     "survey": Survey,
     "report": Report,
 }
 
-__all__ = ["Case", "Categories", "Chapter", "Event", "Law", "Laws", "Site", "Standard", "KINDS"]
+__all__ = ["Case", "Categories", "Chapter", "Event", "Inspection", "Law", "Laws", "Site", "Standard", "KINDS"]

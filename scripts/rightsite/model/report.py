@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .common import Date, Id, Record, Text
+from .common import Date, Id, OptText, Record, Text
 
 # Frozen values are read as text by the strict reader, but an editor's YAML tooling sees
 # numbers, so corrections accept either.
@@ -35,6 +35,8 @@ class Report(Record):
     highlights: list[Text] = Field(default_factory=list, title="年度要点")
     featured_cases: list[Id] = Field(default_factory=list, title="精选案例", description="data/cases 中的案例编号")
     suggestions: list[Text] = Field(default_factory=list, title="改进建议")
+    supervision: OptText = Field(None, title="质量监督说明",
+                                 description="报告“质量监督”一节开头的一段话，可用 {supervision.inspections} 这样的数字占位符")
     figures: dict[str, Any] | None = Field(None, title="冻结的数字",
                                            description="由 rightsite report YEAR --freeze 写入，请勿手改")
     corrections: list[Correction] = Field(default_factory=list, title="更正记录")

@@ -85,6 +85,22 @@ class ReviewPolicy(Record):
     law_months: int = Field(12, ge=1, le=120, title="法条原文核对周期（月）")
 
 
+class ListedMerchant(Record):
+    name: Text = Field(title="商户名称", description="公开显示的店名")
+    code: str = Field(title="商户内部编号", pattern=r"^[A-Z]{1,4}-?[0-9]{2,8}$",
+                      description="data/inspections 中该商户的编号，用于核对检查结果；网页上不显示")
+    since: Date = Field(title="列入日期")
+    note: OptText = Field(None, title="说明", description="如 承诺线下七日无理由退货")
+
+
+class MerchantList(Record):
+    """Opt-in: a public, named list of merchants that passed their inspections (放心消费承诺 / 示范店)."""
+
+    title: Text = Field("放心消费承诺商户", title="名单标题", description="如 放心消费承诺商户、诚信示范店")
+    intro: OptText = Field(None, title="说明", description="名单页开头的一段话：评定办法、承诺内容")
+    merchants: list[ListedMerchant] = Field(min_length=1, title="商户")
+
+
 class Site(Record):
     site_name: OptText = Field(None, title="网站名称", description="不写则为“商场简称＋消费者权益保障”")
     site_description: OptText = Field(None, title="网站简介", description="搜索结果和分享链接中显示的一句话")
@@ -97,6 +113,9 @@ class Site(Record):
     promise: OptText = Field(None, title="服务承诺", description="如 1 个工作日内确认收到、7 个工作日内答复；显示在投诉渠道页")
     home: Home = Field(default_factory=Home, title="首页")
     review: ReviewPolicy = Field(default_factory=ReviewPolicy, title="复核周期")
+    merchant_list: MerchantList | None = Field(
+        None, title="公开商户名单",
+        description="可选：公开一份检查合格的商户名单（放心消费承诺 / 示范店），单独成页；不写则网站不出现任何商户")
 
     @property
     def title(self) -> str:

@@ -209,7 +209,7 @@ class Document:
     """One PDF to make: its HTML and metadata, what it was made from, and what is wrong with it."""
 
     output: str  # relative to the site folder, e.g. "downloads/handbook.pdf"
-    kind: str  # handbook / standards / standard / flyer / poster
+    kind: str  # handbook / standards / standard / checklist / flyer / poster
     title: str
     html: str
     base_dir: Path
@@ -476,7 +476,9 @@ class Brochures:
 
     def documents(self) -> list[Document]:
         """Every document of the build, each checked for outside references and uncovered characters."""
-        docs = [self.handbook(), *self.standards(), *self.flyers(), self.poster()]
+        from .checklists import checklist_documents
+
+        docs = [self.handbook(), *self.standards(), *checklist_documents(self), *self.flyers(), self.poster()]
         for doc in docs:
             template = Source(doc.template, _file_lines(self.p.root / doc.template))
             self.check_refs(doc, _strip_chapters(doc.html), template, doc.base_dir)

@@ -19,7 +19,7 @@ from ..model.survey import Survey
 from ..problems import Problems
 from .figures import FIGURES, compute_figures
 
-INPUT_PREFIXES = ("data/categories.yml", "data/events/", "data/cases/", "data/standards/")
+INPUT_PREFIXES = ("data/categories.yml", "data/events/", "data/cases/", "data/standards/", "data/inspections/")
 
 
 @dataclass
@@ -41,11 +41,13 @@ class YearData:
 
 def report_words(project: Project):
     """(report file, path of the field, text) of the editors' words of every annual report:
-    title, foreword, highlights, suggestions and correction reasons."""
+    title, foreword, supervision, highlights, suggestions and correction reasons."""
     for _, item in sorted(project.reports.items()):
         rec = item.record
         yield item, ("title",), rec.title
         yield item, ("foreword",), rec.foreword
+        if rec.supervision:
+            yield item, ("supervision",), rec.supervision
         for name in ("highlights", "suggestions"):
             for i, text in enumerate(getattr(rec, name)):
                 yield item, (name, i), text
@@ -58,7 +60,7 @@ def load_year(project: Project, year: int) -> YearData:
     and the figures computed from them.
 
     Problems of those inputs, and loading errors of the records the figures count
-    (events, cases, standards, categories), are in `.problems`; then `.figures` is None.
+    (events, cases, standards, inspections, categories), are in `.problems`; then `.figures` is None.
     Computed once per loaded project: check, website and PDFs share the result.
     """
     years = project.memo.setdefault("report.years", {})

@@ -59,7 +59,7 @@ def _fmt(value: Any, unit: str) -> str:
 
 
 def _bars(title: str, labels: list[str], values: list[float], unit: str, horizontal: bool,
-          notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2)) -> str:
+          notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2), whole: bool = False) -> str:
     import matplotlib  # imported only when a chart is drawn: most builds reuse cached charts
     from matplotlib.figure import Figure
 
@@ -79,6 +79,10 @@ def _bars(title: str, labels: list[str], values: list[float], unit: str, horizon
             bars = ax.bar(labels, values, color=COLOR, width=0.65)
             ax.yaxis.grid(True, color="#e3e6eb", linewidth=0.6)
             ax.set_ylim(0, (max(values) if values and max(values) > 0 else 1) * 1.15)
+        if whole:  # counts of a few: ticks at whole numbers only
+            from matplotlib.ticker import MaxNLocator
+
+            (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
         ax.set_axisbelow(True)
         ax.bar_label(bars, labels=shown, padding=2, fontsize=8, color="#333333")
         ax.set_title(title, loc="left", fontsize=10.5, pad=10)
@@ -142,9 +146,32 @@ def days_chart(figures: dict[str, Any], year: int) -> Chart:
     return Chart(title, _bars(title, labels, values, "", horizontal=False), rows)
 
 
-CHARTS = (by_month_chart, by_nature_chart, by_channel_chart, outcome_chart, days_chart)
+def findings_chart(figures: dict[str, Any], year: int) -> Chart | None:
+    """Non-conformities found by inspections, by the level of the clause (bar chart); None
+    when the year has no inspections (or its published figures predate them)."""
+    if not figures.get("supervision.inspections"):
+        return None
+    levels = figures.get("supervision.findings.by_level") or {}
+    title = f"{year}年监督检查发现的不符合项（按条款等级，项）"
+    labels = [f"“{k}”条款" for k in levels]
+    values = list(levels.values())
+    rows = [(lab, f"{v}项") for lab, v in zip(labels, values)]
+    return Chart(title, _bars(title, labels, values, "", horizontal=False, size=(6.4, 2.6), whole=True), rows)
+
+
+def actions_chart(figures: dict[str, Any], year: int) -> Chart | None:
+    """What the inspections led to, by kind of action (horizontal bar chart)."""
+    if not figures.get("supervision.inspections"):
+        return None
+    kinds = figures.get("supervision.actions.by_kind") or {}
+    title = f"{year}年监督检查的处理措施（次）"
+    rows = [(k, f"{v}次") for k, v in kinds.items()]
+    return Chart(title, _bars(title, list(kinds), list(kinds.values()), "", True, size=(6.4, 2.2), whole=True), rows)
+
+
+CHARTS = (by_month_chart, by_nature_chart, by_channel_chart, outcome_chart, days_chart, findings_chart, actions_chart)
 
 
 def all_charts(figures: dict[str, Any], year: int) -> list[Chart]:
-    """Every chart of the report, in reading order."""
-    return [make(figures, year) for make in CHARTS]
+    """Every chart of the report, in reading order (the supervision charts only for a year with inspections)."""
+    return [c for make in CHARTS if (c := make(figures, year)) is not None]

@@ -25,13 +25,14 @@ class Figure:
     key: str
     label: str
     definition: str
-    unit: str  # shown after the value: 件 % 百分点 元 天 分 场 人次 份 家次 项 条
+    unit: str  # shown after the value: 件 % 百分点 元 天 分 场 人次 份 家 家次 项 次 条
     kind: str = "count"  # count | percent | points | yuan | days | score | scale | text
-    source: str = "complaints"  # complaints | complaints+previous | survey | events | cases | standards
+    source: str = "complaints"  # complaints | complaints+previous | survey | events | cases | standards | inspections
 
 
 _F = Figure
 _YOY = "complaints+previous"
+_INSP = "inspections"
 FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("complaints.total", "投诉受理量", "当年受理（received 在当年）的投诉件数。", "件"),
     _F("complaints.total.previous", "上年投诉受理量", "上一年度投诉台账的件数；没有上年台账时为空。", "件", source=_YOY),
@@ -87,6 +88,28 @@ FIGURES: dict[str, Figure] = {f.key: f for f in [
     _F("merchants.trained", "培训商户", "商户培训活动回顾中培训商户数（recap.merchants）之和；同一商户参加两次计两次。", "家次", source="events"),
     _F("cases.published", "发布典型案例", "案例库（data/cases）中受理日期在当年的案例数。", "件", source="cases"),
     _F("standards.revised", "修订服务标准", "服务标准修订记录（history）中日期在当年的条数；首次发布也计一次。", "次", source="standards"),
+    _F("supervision.inspections", "监督检查", "检查日期在当年的检查记录数（data/inspections，每份记录是对一家商户按一项标准的一次检查）。",
+       "次", source=_INSP),
+    _F("supervision.inspections.by_standard", "按标准的检查次数", "当年各服务标准的检查次数；只列当年检查过的标准。", "次", source=_INSP),
+    _F("supervision.merchants", "受检商户", "当年至少被检查一次的商户数（按商户内部编号计，同一商户检查多次计一家）。", "家", source=_INSP),
+    _F("supervision.passed", "全部符合的检查", "当年检查中没有任何“不符合”条款的次数。", "次", source=_INSP),
+    _F("supervision.clauses_checked", "检查条款项次", "当年检查中判为“符合”或“不符合”的条款项次；“不适用”的不计。", "项", source=_INSP),
+    _F("supervision.conformity.share", "条款符合率", "判为“符合”的条款项次 ÷ 检查条款项次 × 100。", "%", "percent", _INSP),
+    _F("supervision.findings", "发现不符合项", "当年检查中判为“不符合”的条款项次。", "项", source=_INSP),
+    _F("supervision.findings.by_level", "不符合项按条款等级",
+       "不符合项按所依据条款的要求等级（必须、应当、建议，以标准现行版本为准）统计的项次。", "项", source=_INSP),
+    _F("supervision.findings.by_standard", "不符合项按标准", "不符合项按所依据的服务标准统计的项次；只列当年检查过的标准。", "项", source=_INSP),
+    _F("supervision.actions.by_kind", "处理措施", "当年检查作出的处理措施按类型（整改、警告、处罚、停业整顿）的次数；一次检查可有多项措施。",
+       "次", source=_INSP),
+    _F("supervision.rectification.ordered", "限期整改",
+       "当年检查中要求限期整改（整改或停业整顿，取最晚的期限）且期限不晚于当年12月31日的检查次数；期限在次年的不计。",
+       "次", source=_INSP),
+    _F("supervision.rectification.on_time", "按期整改", "限期整改中，复查日期不晚于整改期限且复查结果为“已整改”的次数。", "次", source=_INSP),
+    _F("supervision.rectification.on_time.share", "按期整改率",
+       "按期整改次数 ÷ 限期整改次数 × 100；没有复查记录、逾期复查或复查未整改完成的，都计为未按期整改。", "%", "percent", _INSP),
+    _F("supervision.repeat_findings", "重复出现的问题", "当年的不符合项中，同一商户同一标准同一条款在更早的检查中也被判为“不符合”的项次。",
+       "项", source=_INSP),
+    _F("supervision.repeat_merchants", "问题重复出现的商户", "当年至少有一项重复出现的问题的商户数。", "家", source=_INSP),
 ]}
 
 DAY_BUCKETS = (("当天", 0, 0), ("1–3天", 1, 3), ("4–7天", 4, 7), ("8–15天", 8, 15), ("16–30天", 16, 30),
@@ -117,6 +140,7 @@ def sources(key: str, year: int) -> list[str]:
         "events": ["data/events/"],
         "cases": ["data/cases/"],
         "standards": ["data/standards/"],
+        _INSP: ["data/inspections/", "data/standards/"],
     }[src]
 
 
@@ -260,6 +284,7 @@ def compute_figures(year: int, table: ComplaintTable, previous: ComplaintTable |
     f["satisfaction.satisfied.share"] = pct(scores.get(4, 0) + scores.get(5, 0), rated)
     f.update(_survey_figures(survey))
     f.update(_project_figures(year, project))
+    f.update(supervision_figures(year, project))
     assert list(f) == list(FIGURES), "compute_figures and FIGURES disagree"
     return f
 
@@ -307,4 +332,62 @@ def _project_figures(year: int, project: Any) -> dict[str, Any]:
         "merchants.trained": sum(e.recap.merchants for e in trainings if e.recap),
         "cases.published": sum(c.record.received.year == year for c in project.cases.values()),
         "standards.revised": sum(h.date.year == year for s in project.standards.values() for h in s.record.history),
+    }
+
+
+SUPERVISION_KEYS = tuple(k for k in FIGURES if k.startswith("supervision."))
+CLAUSE_LEVELS = ("必须", "应当", "建议")
+
+
+def supervision_figures(year: int, project: Any, until: dt.date | None = None) -> dict[str, Any]:
+    """The `supervision.*` figures of `year` from the project's inspection records (dated up to
+    `until` when given: the standards page's "so far this year"). None values without a project."""
+    from ..model.inspection import ACTIONS
+
+    if project is None:
+        return dict.fromkeys(SUPERVISION_KEYS)
+    records = sorted((i.record for i in project.inspections.values()), key=lambda r: (r.date, r.id))
+    this = [r for r in records if r.date.year == year and (until is None or r.date <= until)]
+    std_order = sorted({r.standard for r in this})
+    levels: dict[tuple[str, str], str] = {}
+    for sid, loaded in project.standards.items():
+        for c in loaded.record.clauses:
+            levels[(sid, c.number)] = c.level
+    judged = [(r, c) for r in this for c in r.results if c.result != "不适用"]
+    failed = [(r, c) for r, c in judged if c.result == "不符合"]
+    earlier: set[tuple[str, str, str]] = set()  # (merchant, standard, clause) found failing before
+    repeats: list[tuple[str, str]] = []
+    for r in records:
+        if r.date.year > year or (until is not None and r.date > until):
+            break
+        for c in r.nonconforming():
+            key = (r.merchant.code, r.standard, c.clause)
+            if r.date.year == year and key in earlier:
+                repeats.append((r.merchant.code, c.clause))
+        earlier |= {(r.merchant.code, r.standard, c.clause) for c in r.nonconforming()}
+    # orders due by the end of the year (or by `until`, for a year still running)
+    cutoff = min(dt.date(year, 12, 31), until) if until else dt.date(year, 12, 31)
+    ordered = [r for r in this if (due := r.deadline()) is not None and due <= cutoff]
+    on_time = sum(r.rectified_on_time() for r in ordered)
+    by_level = {lvl: 0 for lvl in CLAUSE_LEVELS}
+    for r, c in failed:
+        lvl = levels.get((r.standard, c.clause))
+        if lvl in by_level:
+            by_level[lvl] += 1
+    return {
+        "supervision.inspections": len(this),
+        "supervision.inspections.by_standard": {s: sum(r.standard == s for r in this) for s in std_order},
+        "supervision.merchants": len({r.merchant.code for r in this}),
+        "supervision.passed": sum(r.passed() for r in this),
+        "supervision.clauses_checked": len(judged),
+        "supervision.conformity.share": pct(len(judged) - len(failed), len(judged)),
+        "supervision.findings": len(failed),
+        "supervision.findings.by_level": by_level,
+        "supervision.findings.by_standard": {s: sum(r.standard == s for r, _ in failed) for s in std_order},
+        "supervision.actions.by_kind": {k: sum(a.kind == k for r in this for a in r.actions) for k in ACTIONS},
+        "supervision.rectification.ordered": len(ordered),
+        "supervision.rectification.on_time": on_time,
+        "supervision.rectification.on_time.share": pct(on_time, len(ordered)),
+        "supervision.repeat_findings": len(repeats),
+        "supervision.repeat_merchants": len({m for m, _ in repeats}),
     }

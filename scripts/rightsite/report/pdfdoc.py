@@ -20,7 +20,7 @@ from ..problems import Problems
 
 SECTIONS = [("foreword", "前言"), ("highlights", "年度要点"), ("complaints", "投诉受理概况"),
             ("natures", "投诉性质与行业"), ("handling", "处理结果与时效"), ("satisfaction", "消费者满意度"),
-            ("outreach", "宣传与培训"), ("suggestions", "改进建议"), ("definitions", "数据说明")]
+            ("outreach", "宣传与培训"), ("supervision", "质量监督"), ("suggestions", "改进建议"), ("definitions", "数据说明")]
 
 
 def report_html(project: Project, view, theme: Path) -> str:
@@ -32,7 +32,8 @@ def report_html(project: Project, view, theme: Path) -> str:
     assert project.site is not None  # the build stops on the error of a missing or invalid site.yml
     site = project.site.record
     sections = [(i, label) for i, label in SECTIONS
-                if i not in ("highlights", "suggestions") or (view.record and getattr(view.record, i))]
+                if (i not in ("highlights", "suggestions") or (view.record and getattr(view.record, i)))
+                and (i != "supervision" or ctx["supervision"])]
 
     def chart(c):
         # the web shows the charts in the reader's CJK font; print uses the project's own

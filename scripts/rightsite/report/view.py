@@ -26,6 +26,7 @@ class YearView:
     charts: list
     featured: list
     categories: Any = None
+    standards: dict[str, str] | None = None  # standard id -> title, for the supervision tables
 
 
 def cached_charts(project: Project, figures: dict, year: int) -> list:
@@ -82,7 +83,8 @@ def year_views(project: Project) -> list[YearView]:
         views.append(YearView(year, data.status, rec.title if rec else f"{year}年度消费者权益保护工作报告",
                               rec.published if rec else None, figures, notices, rec,
                               cached_charts(project, figures, year), featured,
-                              project.categories.record if project.categories else None))
+                              project.categories.record if project.categories else None,
+                              {k: v.record.title for k, v in sorted(project.standards.items())}))
     return views
 
 
@@ -98,4 +100,5 @@ def context(view: YearView) -> dict:
 
     definitions = [{"label": label, "definition": text}
                    for label, text in figure_definitions(view.categories, view.figures)]
-    return dict(view=view, fig=fig, words=words, definitions=definitions, F=view.figures)
+    return dict(view=view, fig=fig, words=words, definitions=definitions, F=view.figures,
+                supervision=bool(view.figures.get("supervision.inspections")), std_titles=view.standards or {})

@@ -181,7 +181,14 @@ class SiteContent:
             out.append(record_page(urls.event(loaded.id), loaded, "event.md.j2", event=loaded.record,
                                    upcoming=loaded.record in upcoming, jsonld=Markup(event_jsonld(self.p, loaded.record))))
         standards = sorted((s.record for s in self.p.standards.values()), key=lambda s: s.id)
-        section(urls.STANDARDS_INDEX, "standards_index.md.j2", standards=standards)
+        from .supervision import merchant_list, yearly_aggregates
+
+        listed = merchant_list(self.p)
+        section(urls.STANDARDS_INDEX, "standards_index.md.j2", standards=standards,
+                supervision=yearly_aggregates(self.p, self.today), merchant_list=listed,
+                report_years=self.supervision_report_years())
+        if listed is not None:
+            out.append(GeneratedPage(urls.MERCHANT_LIST, self.render("merchants.md.j2", listed=listed), "data/site.yml"))
         for loaded in self.p.standards.values():
             uri = urls.standard(loaded.id)
             notice = review_notice(self.overdue[uri]) if uri in self.overdue else ""
@@ -226,6 +233,12 @@ class SiteContent:
             pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **context(v)),
                                        f"data/reports/{v.year}.yml"))
         return pages
+
+    def supervision_report_years(self) -> list[int]:
+        """Years whose report page shows a 质量监督 section (figures present and inspections counted)."""
+        from ..report.view import year_views
+
+        return [v.year for v in year_views(self.p) if v.figures.get("supervision.inspections")]
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
         """A chapter as published: its review date on top, its laws and owner at the end."""
