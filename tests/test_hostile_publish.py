@@ -1,0 +1,388 @@
+"""Hostile publishing: concurrent and killed builds, damaged caches, tampered published reports.
+
+The publish tests replace the website build itself (`build.build_all`) by a fake that writes a
+tiny site, so each runs in milliseconds; a killed build is simulated in a forked child that
+dies with os._exit at one step (no finally blocks, no atexit: as with SIGKILL). The cache tests
+run the real PDF and chart code on the qinghe fixture. The report tests `git init` a copy of
+qinghe, commit its publication, then tamper with it as an editor could.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from rightsite import build, publish
+
+DAY = dt.date(2026, 11, 25)
+
+
+# ---- publishing: helpers ------------------------------------------------------------------
+
+def fake_builds(monkeypatch, ok: bool = True) -> list[Path]:
+    """Replace the real build by one writing site version n (index.html says "vn")."""
+    made: list[Path] = []
+
+    def fake(root, today, out, strict=False, timings=None):
+        out.mkdir(parents=True)
+        made.append(out)
+        (out / "index.html").write_text(f"v{len(made)}", encoding="utf-8")
+        (out / "downloads").mkdir()
+        (out / "downloads" / "handbook.pdf").write_bytes(b"%PDF-1.7 fake")
+        return ok
+
+    monkeypatch.setattr(build, "build_all", fake)
+    return made
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Path:
+    root = tmp_path / "mall"
+    (root / "data").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    return root
+
+
+def run(root: Path) -> int:
+    return build.run_build(root, DAY, False, None)
+
+
+def shown(root: Path) -> str:
+    return (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def versions(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / ".site-builds").iterdir())
+
+
+def folders(root: Path) -> list[str]:
+    return [v for v in versions(root) if not v.startswith(".")]
+
+
+def in_child(fn) -> int:
+    """Run fn in a forked child and return its exit code (the child never returns)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fn()
+        finally:
+            os._exit(99)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def killed(*a, **k):
+    os._exit(137)
+
+
+# ---- publishing: the symlinked site ---------------------------------------------------------
+
+def test_site_is_a_relative_symlink_to_a_version_folder(proj, monkeypatch, capsys):
+    fake_builds(monkeypatch)
+    assert run(proj) == 0
+    site = proj / "site"
+    assert site.is_symlink() and site.is_dir()
+    link = os.readlink(site)
+    assert link.startswith(".site-builds/") and not os.path.isabs(link)
+    assert sorted(os.listdir(site)) == [".rightsite-build", "downloads", "index.html"]  # `ls site/`
+    assert shown(proj) == "v1"
+    assert capsys.readouterr().err.splitlines()[-1] == f"网站已生成 site built: {site}"
+
+
+def test_rebuilds_keep_only_the_published_and_previous_versions(proj, monkeypatch):
+    made = fake_builds(monkeypatch)
+    for _ in range(4):
+        assert run(proj) == 0
+    assert shown(proj) == "v4"
+    assert versions(proj) == sorted([".lock", ".previous", made[2].name, made[3].name])
+    assert os.readlink(proj / ".site-builds/.previous") == made[2].name
+    assert (proj / ".site-builds/.previous/index.html").read_text(encoding="utf-8") == "v3"
+
+
+def test_an_old_real_site_folder_is_migrated(proj, monkeypatch):
+    fake_builds(monkeypatch)
+    old = proj / "site"
+    old.mkdir()
+    (old / "index.html").write_text("legacy", encoding="utf-8")
+    (old / publish.MARKER).write_text("x", encoding="utf-8")
+    assert run(proj) == 0
+    assert old.is_symlink() and shown(proj) == "v1"
+    legacy = [v for v in versions(proj) if v.startswith("legacy-")]
+    assert len(legacy) == 1 and (proj / ".site-builds" / legacy[0] / "index.html").read_text() == "legacy"
+    assert run(proj) == 0 and run(proj) == 0  # the migrated folder is dropped two builds later
+    assert not [v for v in versions(proj) if v.startswith("legacy-")]
+
+
+def test_a_failed_build_leaves_the_site_and_no_version(proj, monkeypatch, capsys):
+    fake_builds(monkeypatch)
+    assert run(proj) == 0
+    before = versions(proj)
+    fake_builds(monkeypatch, ok=False)
+    assert run(proj) == 1
+    assert shown(proj) == "v1" and versions(proj) == before
+    assert capsys.readouterr().err.splitlines()[-1] == f"构建失败，{proj / 'site'} 保持不变。 Build failed; {proj / 'site'} left untouched."
+
+
+def test_a_crashing_build_prints_no_traceback(proj, monkeypatch, capsys):
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(build, "build_all", boom)
+    assert run(proj) == 1
+    err = capsys.readouterr().err
+    assert "构建意外失败：RuntimeError: disk on fire" in err and "Traceback" not in err
+    assert not (proj / "site").exists()
+
+
+def test_a_symlink_site_pointing_elsewhere_is_refused(proj, tmp_path, monkeypatch, capsys):
+    fake_builds(monkeypatch)
+    elsewhere = tmp_path / "important"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep", encoding="utf-8")
+    (proj / "site").symlink_to(elsewhere)
+    assert run(proj) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"不能把网站生成到 {proj / 'site'}：它是一个符号链接，且不是 rightsite 发布的网站。请换一个输出文件夹。"
+                   f" Refusing to replace {proj / 'site'}.")
+    assert os.listdir(elsewhere) == ["keep.txt"] and not (proj / ".site-builds").exists()
+
+
+# ---- publishing: exclusive ------------------------------------------------------------------
+
+def hold_lock(root: Path):
+    (root / ".site-builds").mkdir(exist_ok=True)
+    fh = open(root / ".site-builds" / ".lock", "a+", encoding="utf-8")
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    fh.seek(0)
+    fh.truncate()
+    fh.write("pid 4242 since 2026-11-25T09:00:00+08:00\n")
+    fh.flush()
+    return fh
+
+
+def test_a_second_build_refuses_after_a_bounded_wait(proj, monkeypatch, capsys):
+    made = fake_builds(monkeypatch)
+    assert run(proj) == 0
+    monkeypatch.setenv("RIGHTSITE_BUILD_WAIT", "0.5")
+    lock = hold_lock(proj)
+    try:
+        t0 = time.monotonic()
+        assert run(proj) == 1
+        assert 0.4 < time.monotonic() - t0 < 5
+    finally:
+        lock.close()
+    site = proj / "site"
+    assert capsys.readouterr().err.splitlines() == [
+        f"网站已生成 site built: {site}",
+        "另一个构建（进程 4242，2026-11-25T09:00:00+08:00 开始）正在进行，最多等待 0.5 秒…… Waiting for another build.",
+        f"另一个构建（进程 4242，2026-11-25T09:00:00+08:00 开始）正在生成 {site}，等待 0.5 秒后仍未结束，本次构建已放弃。"
+        "请等它结束后再运行 rightsite build（等待时间可用环境变量 RIGHTSITE_BUILD_WAIT 设置，单位秒）。"
+        f" Another build (进程 4242，2026-11-25T09:00:00+08:00 开始) is publishing {site}; gave up after 0.5 s.",
+        f"{site} 保持不变。 {site} left untouched.",
+    ]
+    assert len(made) == 1 and shown(proj) == "v1"
+
+
+def test_a_second_build_waits_for_the_first_to_finish(proj, monkeypatch, capsys):
+    fake_builds(monkeypatch)
+    monkeypatch.setenv("RIGHTSITE_BUILD_WAIT", "20")
+    lock = hold_lock(proj)
+    threading.Timer(0.6, lock.close).start()
+    t0 = time.monotonic()
+    assert run(proj) == 0
+    assert time.monotonic() - t0 >= 0.5
+    assert shown(proj) == "v1"
+    assert "最多等待 20 秒" in capsys.readouterr().err
+
+
+CLI_BUILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import rightsite.build as b
+    def fake(root, today, out, strict=False, timings=None):
+        out.mkdir(parents=True)
+        (out / "index.html").write_text(sys.argv[2])
+        Path(sys.argv[3]).write_text("started")
+        while not Path(sys.argv[4]).exists():
+            time.sleep(0.05)
+        return True
+    b.build_all = fake
+    from rightsite.cli import main
+    sys.exit(main(["--root", sys.argv[1], "build", "--today", "2026-11-25"]))
+""")
+
+
+def test_two_concurrent_cli_builds_one_publishes_the_other_refuses(proj, tmp_path):
+    script = tmp_path / "b.py"
+    script.write_text(CLI_BUILD, encoding="utf-8")
+    started, go = tmp_path / "started", tmp_path / "go"
+    env = {**os.environ, "RIGHTSITE_BUILD_WAIT": "0"}
+    first = subprocess.Popen([sys.executable, str(script), str(proj), "first", str(started), str(go)],
+                             env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(200):
+            if started.exists():
+                break
+            time.sleep(0.05)
+        second = subprocess.run([sys.executable, str(script), str(proj), "second", str(tmp_path / "s2"), str(go)],
+                                env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        go.write_text("go")
+        first_err = first.communicate(timeout=60)[1]
+    assert first.returncode == 0, first_err
+    assert second.returncode == 1 and "Traceback" not in second.stderr
+    assert f"正在生成 {proj / 'site'}，等待 0 秒后仍未结束，本次构建已放弃" in second.stderr
+    assert shown(proj) == "first"
+
+
+def test_a_killed_build_does_not_block_the_next(proj, monkeypatch):
+    fake_builds(monkeypatch)
+    monkeypatch.setenv("RIGHTSITE_BUILD_WAIT", "0")
+
+    def child():
+        monkeypatch.setattr(build, "build_all", killed)
+        run(proj)
+
+    assert in_child(child) == 137
+    assert run(proj) == 0 and shown(proj) == "v1"
+
+
+# ---- publishing: killed at each step --------------------------------------------------------
+
+STEPS_BEFORE_SWAP = ["write_marker", "make_link", "remember_previous", "swap"]
+
+
+@pytest.mark.parametrize("step", STEPS_BEFORE_SWAP)
+def test_killed_before_the_swap_leaves_the_old_site_then_is_cleaned(proj, monkeypatch, step):
+    made = fake_builds(monkeypatch)
+    assert run(proj) == 0
+
+    def child():
+        monkeypatch.setattr(publish, step, killed)
+        run(proj)
+
+    assert in_child(child) == 137
+    assert shown(proj) == "v1" and (proj / "site" / "downloads" / "handbook.pdf").exists()
+    assert made[0].name in versions(proj) and len(folders(proj)) == 2  # v1 and the dead build's folder
+    assert run(proj) == 0
+    assert shown(proj) == "v2"  # (the fake counts builds of this process: the child's was its own)
+    assert versions(proj) == sorted([".lock", ".previous", made[0].name, made[1].name])
+    assert not list(proj.glob(".site.link-*"))
+
+
+def test_killed_while_building_leaves_the_old_site_then_is_cleaned(proj, monkeypatch):
+    made = fake_builds(monkeypatch)
+    assert run(proj) == 0
+
+    def half_built(root, today, out, strict=False, timings=None):
+        out.mkdir(parents=True)
+        (out / "index.html").write_text("half", encoding="utf-8")
+        os._exit(137)
+
+    def child():
+        monkeypatch.setattr(build, "build_all", half_built)
+        run(proj)
+
+    assert in_child(child) == 137
+    assert shown(proj) == "v1" and len(folders(proj)) == 2
+    assert run(proj) == 0 and shown(proj) == "v2"
+    assert versions(proj) == sorted([".lock", ".previous", made[0].name, made[1].name])
+
+
+def test_killed_after_the_swap_the_new_site_is_whole(proj, monkeypatch):
+    fake_builds(monkeypatch)
+    assert run(proj) == 0
+    assert run(proj) == 0
+    assert run(proj) == 0  # three versions so far; two kept
+
+    def child():
+        monkeypatch.setattr(publish, "tidy_up", killed)
+        run(proj)
+
+    assert in_child(child) == 137
+    assert shown(proj) == "v4"  # the child's build (the fourth of this process's fake)
+    assert run(proj) == 0 and shown(proj) == "v4"
+    assert len(folders(proj)) == 2
+
+
+def test_killed_during_a_migration_without_atomic_exchange_is_recovered(proj, monkeypatch, capsys):
+    fake_builds(monkeypatch)
+    (proj / "site").mkdir()
+    (proj / "site" / "index.html").write_text("legacy", encoding="utf-8")
+
+    def child():
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+        real, calls = os.replace, []
+
+        def replace_then_die(a, b):
+            calls.append(a)
+            if len(calls) == 2:  # the first points .previous at the old folder, the second is the swap
+                os._exit(137)
+            real(a, b)
+
+        monkeypatch.setattr(publish.os, "replace", replace_then_die)  # dies between the two renames
+        run(proj)
+
+    assert in_child(child) == 137
+    assert not (proj / "site").exists()  # the one unguarded moment of the fallback
+    fake_builds(monkeypatch, ok=False)
+    assert run(proj) == 1
+    assert shown(proj) == "legacy"
+    assert "上次构建中断，已恢复上一版网站" in capsys.readouterr().err
+
+
+def test_leftovers_of_the_old_two_rename_scheme_are_removed(proj, monkeypatch):
+    fake_builds(monkeypatch)
+    for name in (".site.build-abc123", ".site.old-4242"):
+        (proj / name).mkdir()
+        (proj / name / "index.html").write_text("stale", encoding="utf-8")
+    assert run(proj) == 0
+    assert not list(proj.glob(".site.*")) and shown(proj) == "v1"
+
+
+def test_pdf_workers_end_when_the_build_is_killed(tmp_path):
+    script = tmp_path / "w.py"
+    script.write_text(textwrap.dedent("""
+        import os, signal, sys, time
+        from rightsite.pdf import worker_pool
+        pool = worker_pool(2)
+        pids = {pool.submit(os.getpid).result() for _ in range(20)}
+        for _ in range(2):
+            pool.submit(time.sleep, 60)
+        print(" ".join(map(str, sorted(pids))), flush=True)
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -9
+    pids = [int(p) for p in proc.stdout.split()]
+    assert pids
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p for p in pids if alive(p)] == []
+
+
+def test_real_build_publishes_site_as_a_symlink(built_fixture):
+    built = built_fixture("qinghe")
+    assert built.code == 0, built.err
+    assert built.site.is_symlink() and (built.site / "index.html").is_file()
+    assert (built.site / "downloads" / "handbook.pdf").is_file()
+    assert os.readlink(built.site).startswith(".site-builds/")
+    assert "网站已生成 site built" in built.err
