@@ -151,19 +151,29 @@ def _render_job(job):
         return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
 
 
+def worker_pool(workers: int):
+    """A process pool of PDF renderers that end with this process, even when it is killed."""
+    import concurrent.futures
+    import multiprocessing
+
+    from .render import die_with_parent
+
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                  initializer=die_with_parent, initargs=(os.getpid(),))
+
+
 def _render_all(jobs: list) -> list:
     """Render every job, on all cores when there is more than one document; results in job order."""
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers <= 1:
         return [_render_job(j) for j in jobs]
     import concurrent.futures
-    import multiprocessing
 
     # the largest documents first, so the two cores finish together
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list = [None] * len(jobs)
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             futures = {pool.submit(_render_job, jobs[i]): i for i in order}
             for future in concurrent.futures.as_completed(futures):
                 results[futures[future]] = future.result()
