@@ -386,3 +386,312 @@ def test_real_build_publishes_site_as_a_symlink(built_fixture):
     assert (built.site / "downloads" / "handbook.pdf").is_file()
     assert os.readlink(built.site).startswith(".site-builds/")
     assert "网站已生成 site built" in built.err
+
+
+# ---- caches that check themselves ------------------------------------------------------------
+
+@pytest.fixture
+def messages():
+    """Lines the rightsite loggers print (info and up), whatever an earlier build set up."""
+    import logging
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger("rightsite")
+    handler, level = Keep(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def all_pdfs(root: Path, out: Path):
+    from rightsite.load import load_project
+    from rightsite.pdf import build_pdfs
+    from rightsite.report.pdfdoc import build_report_pdfs
+
+    project = load_project(root)
+    problems, stats = build_pdfs(project, DAY, out, root / ".cache")
+    problems.extend(build_report_pdfs(project, out, root / ".cache"))
+    return problems, stats
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    """qinghe with every PDF rendered once: (project with its .cache, the PDFs it built)."""
+    from conftest import fixture_project
+
+    base = tmp_path_factory.mktemp("warm")
+    root = fixture_project("qinghe", base / "proj")
+    problems, stats = all_pdfs(root, base / "out")
+    assert problems.items == [] and stats["reused"] == 0
+    return root, base / "out"
+
+
+@pytest.fixture
+def cached(warm, tmp_path):
+    """A fresh copy of the warm project (cache included) that a test may damage."""
+    import shutil
+
+    root = tmp_path / "proj"
+    shutil.copytree(warm[0], root)
+    return root
+
+
+def manifest(root: Path, kind: str = "pdf") -> dict:
+    import json
+
+    return json.loads((root / ".cache" / kind / "manifest.json").read_text(encoding="utf-8"))
+
+
+def blob(root: Path, output: str, kind: str = "pdf") -> Path:
+    return root / ".cache" / kind / f"{manifest(root, kind)['outputs'][output]['key']}.pdf"
+
+
+def parses(path: Path) -> bool:
+    from rightsite.pdf.cache import pdf_defect
+
+    return pdf_defect(path.read_bytes()) is None
+
+
+def test_a_truncated_cached_pdf_is_rendered_again(warm, cached, tmp_path, messages):
+    path = blob(cached, "downloads/handbook.pdf")
+    path.write_bytes(path.read_bytes()[:5000])
+    problems, stats = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == []
+    assert stats["documents"]["downloads/handbook.pdf"]["status"] == "rendered"
+    assert stats["rendered"] == 1  # only the damaged one (the booklet's input key is unchanged)
+    out = tmp_path / "out/downloads/handbook.pdf"
+    assert parses(out) and out.read_bytes() == (warm[1] / "downloads/handbook.pdf").read_bytes()
+    assert ("缓存中的 downloads/handbook.pdf 已损坏（内容与记录的摘要不符），重新生成。"
+            " Cached copy damaged; rendering again.") in messages
+
+
+def test_a_cached_pdf_overwritten_with_same_size_garbage_is_rendered_again(warm, cached, tmp_path, messages):
+    path = blob(cached, "downloads/standards.pdf")
+    path.write_bytes(b"\0" * path.stat().st_size)
+    problems, stats = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == [] and stats["documents"]["downloads/standards.pdf"]["status"] == "rendered"
+    assert (tmp_path / "out/downloads/standards.pdf").read_bytes() == (warm[1] / "downloads/standards.pdf").read_bytes()
+
+
+def test_a_truncated_pdf_with_a_forged_digest_is_rendered_again(cached, tmp_path, messages):
+    import hashlib
+    import json
+
+    path = blob(cached, "downloads/channels-poster.pdf")
+    path.write_bytes(path.read_bytes()[:3000])
+    data = manifest(cached)
+    data["outputs"]["downloads/channels-poster.pdf"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (cached / ".cache/pdf/manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    problems, stats = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == [] and stats["documents"]["downloads/channels-poster.pdf"]["status"] == "rendered"
+    assert parses(tmp_path / "out/downloads/channels-poster.pdf")
+    assert "缓存中的 downloads/channels-poster.pdf 已损坏（文件不完整），重新生成。 Cached copy damaged; rendering again." in messages
+
+
+def test_a_damaged_booklet_in_the_cache_is_imposed_again(warm, cached, tmp_path):
+    path = blob(cached, "downloads/handbook-booklet.pdf")
+    path.write_bytes(path.read_bytes()[:-200])
+    problems, stats = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == [] and stats["rendered"] == 1
+    assert stats["documents"]["downloads/handbook-booklet.pdf"]["status"] == "rendered"
+    assert parses(tmp_path / "out/downloads/handbook-booklet.pdf")
+
+
+def test_an_unreadable_manifest_renders_everything_without_error(warm, cached, tmp_path, messages):
+    (cached / ".cache/pdf/manifest.json").write_text('{"version": 2, "outputs": {"downl', encoding="utf-8")
+    problems, stats = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == [] and stats["reused"] == 0 and stats["rendered"] >= 6
+    assert any(m.startswith("PDF 缓存清单 ") and m.endswith("已损坏，全部重新生成。 Cache manifest damaged; rendering again.")
+               for m in messages)
+    assert "sha256" in manifest(cached)["outputs"]["downloads/handbook.pdf"]  # written whole again
+
+
+def test_a_truncated_report_pdf_in_the_cache_is_rendered_again(warm, cached, tmp_path, messages):
+    path = blob(cached, "downloads/report-2024.pdf", "reports")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    problems, _ = all_pdfs(cached, tmp_path / "out")
+    assert problems.items == []
+    out = tmp_path / "out/downloads/report-2024.pdf"
+    assert parses(out) and out.read_bytes() == (warm[1] / "downloads/report-2024.pdf").read_bytes()
+    assert "缓存中的 downloads/report-2024.pdf 已损坏（内容与记录的摘要不符），重新生成。 Cached copy damaged; rendering again." in messages
+
+
+def test_a_rendered_pdf_that_does_not_parse_fails_with_a_clear_message(cached, tmp_path, monkeypatch):
+    from rightsite import pdf
+    from rightsite.pdf.render import RenderResult
+
+    blob(cached, "downloads/standards.pdf").unlink()  # only this one is rendered (in this process)
+    monkeypatch.setattr(pdf, "_render_job", lambda job: (RenderResult(1, 0.1, 0.1, data=b"%PDF-1.7\n%%EOF"), None, 0.2))
+    problems, _ = all_pdfs(cached, tmp_path / "out")
+    [p] = problems.items
+    assert (p.level, p.rule, p.line) == ("error", "pdf.parse", 1)
+    assert p.file.startswith("data/standards/")
+    assert p.message.startswith("生成的 downloads/standards.pdf 不是可读的 PDF（pypdf 无法解析：")
+    assert p.message.endswith("），未发布。请重新构建；仍然出错时删除 .cache/ 后再构建，并把这条消息报告给维护者。"
+                              " downloads/standards.pdf is not a readable PDF (" + p.message.split("（", 1)[1].split("）")[0]
+                              + "); not published.")
+    assert not (tmp_path / "out/downloads/standards.pdf").exists()
+
+
+def test_a_rendered_report_pdf_that_is_not_a_pdf_fails(cached, tmp_path, monkeypatch):
+    import shutil
+
+    from rightsite.pdf.render import RenderResult
+    from rightsite.report import pdfdoc
+
+    shutil.rmtree(cached / ".cache/reports")
+    import rightsite.pdf as pdf
+
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: RenderResult(1, 0.1, 0.1, data=b"<html>oops</html>"))
+    from rightsite.load import load_project
+
+    problems = pdfdoc.build_report_pdfs(load_project(cached), tmp_path / "out", cached / ".cache")
+    assert sorted((p.rule, p.file) for p in problems.items) == [("pdf.parse", "data/reports/2024.yml"),
+                                                                 ("pdf.parse", "data/reports/2025.yml")]
+    first = problems.items[0].message
+    assert first.startswith("生成的 downloads/report-20")
+    assert "不是可读的 PDF（文件头不是 %PDF-（不是 PDF 文件） not a PDF header），未发布。" in first
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def scan(root: Path, site: Path):
+    from rightsite.guard.privacy import scan_output
+    from rightsite.load import load_project
+
+    return scan_output(load_project(root), site)
+
+
+def test_a_published_pdf_that_pdftotext_cannot_read_fails_the_scan(warm, cached, tmp_path):
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    good = (warm[1] / "downloads/handbook.pdf").read_bytes()
+    (site / "downloads/handbook.pdf").write_bytes(good[:4000])
+    [p] = scan(cached, site).items
+    assert (p.rule, p.file, p.line) == ("pdf.parse", "site/downloads/handbook.pdf", 1)
+    assert p.message.startswith("无法读取 site/downloads/handbook.pdf 的文字（pdftotext 退出状态 ")
+    assert p.message.endswith("，文件已损坏），无法检查个人信息，未发布。请重新构建；仍然出错时删除 .cache/ 后再构建。"
+                              " Cannot extract the text of site/downloads/handbook.pdf (pdftotext 退出状态 "
+                              + p.message.split("退出状态 ")[1].split("，")[0] + "，文件已损坏); not published.")
+
+
+def test_a_published_pdf_without_any_text_fails_the_scan(cached, tmp_path):
+    import io
+
+    from pypdf import PdfWriter
+
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    writer = PdfWriter()
+    writer.add_blank_page(width=420, height=595)
+    buf = io.BytesIO()
+    writer.write(buf)
+    (site / "downloads/blank.pdf").write_bytes(buf.getvalue())
+    [p] = scan(cached, site).items
+    assert p.text() == ("site/downloads/blank.pdf:1: 错误 error [pdf.parse] 无法读取 site/downloads/blank.pdf 的文字"
+                        "（提取不到任何文字），无法检查个人信息，未发布。请重新构建；仍然出错时删除 .cache/ 后再构建。"
+                        " Cannot extract the text of site/downloads/blank.pdf (no text); not published.")
+
+
+def charts_of(root: Path, year: int = 2024):
+    from rightsite.load import load_project
+    from rightsite.report import load_year
+    from rightsite.report.view import cached_charts
+
+    project = load_project(root)
+    return cached_charts(project, load_year(project, year).figures, year)
+
+
+def chart_file(root: Path) -> Path:
+    [path] = [p for p in (root / ".cache/charts").glob("*.json") if _year_of(p) == 2024]
+    return path
+
+
+def _year_of(path: Path) -> int:
+    return 2024 if 'y2024c0-' in path.read_text(encoding="utf-8") else 0
+
+
+def test_a_truncated_chart_cache_is_drawn_again_not_fatal(cached, messages):
+    pytest.importorskip("matplotlib")
+    good = charts_of(cached)
+    path = chart_file(cached)
+    path.write_text(path.read_text(encoding="utf-8")[:300], encoding="utf-8")
+    again = charts_of(cached)
+    assert again == good
+    assert f"图表缓存 {path.name} 已损坏，重新绘制。 Chart cache damaged; drawing again." in messages
+    assert charts_of(cached) == good and messages.count(
+        f"图表缓存 {path.name} 已损坏，重新绘制。 Chart cache damaged; drawing again.") == 1  # rewritten intact
+
+
+def test_an_edited_chart_cache_is_not_trusted(cached, messages):
+    pytest.importorskip("matplotlib")
+    good = charts_of(cached)
+    path = chart_file(cached)
+    path.write_text(path.read_text(encoding="utf-8").replace("<svg", "<svg onload=\\\"alert(1)\\\"", 1),
+                    encoding="utf-8")
+    again = charts_of(cached)
+    assert again == good and all("onload" not in c.svg for c in again)
+    assert any(m.startswith("图表缓存 ") for m in messages)
+
+
+def test_a_chart_cache_that_is_not_json_at_all_is_drawn_again(cached):
+    pytest.importorskip("matplotlib")
+    good = charts_of(cached)
+    path = chart_file(cached)
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    assert charts_of(cached) == good
+
+
+def test_a_digest_cache_edited_by_hand_is_ignored(tmp_path, messages):
+    import json
+
+    from rightsite.digestcache import DigestCache
+
+    path = tmp_path / "output-scan.json"
+    cache = DigestCache(path, b"salt")
+    key = cache.key("a page with 13912345678")
+    cache.put(key, 1)
+    cache.save()
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert DigestCache(path, b"salt").get(key) == 1
+    stored["data"]["forged-key"] = 1  # "this file was scanned clean"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert DigestCache(path, b"salt").get("forged-key") is None
+    assert "缓存文件 output-scan.json 已损坏，重新计算。 Cache file damaged; computing again." in messages
+
+
+def test_a_truncated_digest_cache_is_rewritten_whole(tmp_path):
+    import json
+
+    from rightsite.digestcache import DigestCache
+
+    path = tmp_path / "pii-records.json"
+    path.write_text('{"sha256": "00", "data": {"k', encoding="utf-8")
+    cache = DigestCache(path, b"salt")
+    assert cache.get("k") is None
+    cache.save()
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored["data"] == {} and DigestCache(path, b"salt").get("k") is None
+
+
+@pytest.mark.slow
+def test_a_truncated_font_cache_is_extracted_again(tmp_path, messages):
+    import shutil
+
+    from rightsite.pdf.fonts import prepare_fonts
+
+    cache = tmp_path / "cache"
+    first = prepare_fonts(cache)
+    face = first.faces[0].path
+    good = face.read_bytes()
+    face.write_bytes(good[:100000])
+    shutil.copytree(cache, tmp_path / "cache2")
+    again = prepare_fonts(tmp_path / "cache2")
+    assert again.faces[0].path.read_bytes() == good
+    assert f"字体缓存 {face.name} 已损坏，重新提取。 Font cache damaged; extracting again." in messages

@@ -234,7 +234,7 @@ def print_css(root: Path) -> str:
     return (Path(root) / THEME_PDF / "print.css").read_text(encoding="utf-8")
 
 
-def render_pdf(html: str, out: Path, *, title: str, base_dir: Path, author: str = "",
+def render_pdf(html: str, out: Path | None, *, title: str, base_dir: Path, author: str = "",
                created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
                root: Path | None = None, cache_dir: Path | None = None,
                css: Sequence[str] = (), with_print_css: bool = True) -> RenderResult:
