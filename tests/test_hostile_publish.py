@@ -605,7 +605,9 @@ def charts_of(root: Path, year: int = 2024):
     from rightsite.report.view import cached_charts
 
     project = load_project(root)
-    return cached_charts(project, load_year(project, year).figures, year)
+    figures = load_year(project, year).figures
+    assert figures is not None
+    return cached_charts(project, figures, year)
 
 
 def chart_file(root: Path) -> Path:
