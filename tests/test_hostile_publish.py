@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TODAY, run_cli
 from rightsite import build, publish
 
 DAY = dt.date(2026, 11, 25)
@@ -697,3 +698,357 @@ def test_a_truncated_font_cache_is_extracted_again(tmp_path, messages):
     again = prepare_fonts(tmp_path / "cache2")
     assert again.faces[0].path.read_bytes() == good
     assert f"字体缓存 {face.name} 已损坏，重新提取。 Font cache damaged; extracting again." in messages
+
+
+# ---- tamper-evident published reports ------------------------------------------------------
+
+REPORT = "data/reports/2024.yml"
+CSV = "data/complaints/2024.csv"
+AMOUNT = "complaints.amount_recovered"
+FROZEN_AMOUNT = 114599.02  # qinghe's published 2024 figure
+
+
+def git(root: Path, *args: str, date: str = "2025-03-05T10:00:00+08:00") -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True,
+                          env=env).stdout.strip()
+
+
+def commit_all(root: Path, message: str, date: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message, date=date)
+    return git(root, "rev-parse", "HEAD")[:10]
+
+
+@pytest.fixture
+def repo(qinghe) -> tuple[Path, str]:
+    """qinghe under git: the 2024 report written as a draft in January, frozen and published in
+    the commit of 2025-03-05 (its short hash is returned)."""
+    report = qinghe / REPORT
+    published = report.read_text(encoding="utf-8")
+    draft = published.split("\n# 以下数字由")[0].replace("status: published\npublished: 2025-03-05\n", "status: draft\n")
+    report.write_text(draft + "\n", encoding="utf-8")
+    git(qinghe, "init", "-q", "-b", "main")
+    commit_all(qinghe, "2024 report draft", "2025-01-10T10:00:00+08:00")
+    report.write_text(published, encoding="utf-8")
+    return qinghe, commit_all(qinghe, "Publish the 2024 report", "2025-03-05T10:00:00+08:00")
+
+
+def report_issues(capsys, root: Path, *extra: str) -> tuple[int, list[dict]]:
+    from conftest import check_json
+
+    code, data = check_json(capsys, root, *extra)
+    return code, [p for p in data["problems"] if p["file"].startswith(("data/reports", "data/complaints"))]
+
+
+def lower_one_amount(root: Path) -> float:
+    """Set the first non-zero amount of the 2024 export (GB18030) to 0; returns the new total."""
+    path = root / CSV
+    text = path.read_bytes().decode("gb18030")
+    for line in text.split("\n")[1:]:
+        cols = line.split(",")
+        if len(cols) > 7 and cols[7] not in ("", "0"):
+            path.write_bytes(text.replace(line, ",".join(cols[:7] + ["0"] + cols[8:]), 1).encode("gb18030"))
+            return round(FROZEN_AMOUNT - float(cols[7]), 2)
+    raise AssertionError("no amount")
+
+
+def set_frozen(root: Path, value) -> None:
+    report = root / REPORT
+    text = report.read_text(encoding="utf-8")
+    assert f"  {AMOUNT}: {FROZEN_AMOUNT}\n" in text
+    report.write_text(text.replace(f"  {AMOUNT}: {FROZEN_AMOUNT}\n", f"  {AMOUNT}: {value}\n"), encoding="utf-8")
+
+
+def add_correction(root: Path, old, new) -> None:
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8") + (
+        f"corrections:\n  - date: 2025-06-02\n    figure: {AMOUNT}\n    old: {old}\n    new: {new}\n"
+        "    reason: 一笔退款经核实未实际到账，台账金额更正为 0。\n"), encoding="utf-8")
+
+
+def line_in(root: Path, needle: str) -> int:
+    from conftest import line_of
+
+    return line_of(root / REPORT, needle)
+
+
+def refreeze(root: Path) -> None:
+    """What deleting the block and running an old `report --freeze` wrote: today's figures."""
+    from rightsite.load import load_project
+    from rightsite.report import load_year
+    from rightsite.report.freeze import frozen_text
+
+    data = load_year(load_project(root), 2024)
+    assert data.report is not None and data.figures is not None
+    path = root / REPORT
+    path.write_text(frozen_text(path.read_text(encoding="utf-8"), data.report.doc, 2024, data.figures,
+                                dt.date(2025, 3, 5)), encoding="utf-8")
+
+
+def edited_message(short: str, was, now, csv_note: str = "") -> str:
+    return (f"冻结的数字“挽回经济损失”（{AMOUNT}）被改动了：发布时（提交 {short}，2025-03-05）为 {was}，"
+            f"现在写成 {now}{csv_note}。冻结的数字不能修改，也不要重新冻结（--freeze）。"
+            f"请把它改回 {was}；如需更正，在 corrections 中登记 date、figure: {AMOUNT}、old: {was}、"
+            f"new（新数值）和 reason。 The frozen figure {AMOUNT} was edited: published {was}, "
+            f"now {now}; restore it and record a correction.")
+
+
+def test_a_published_report_under_git_checks_clean(capsys, repo):
+    root, _ = repo
+    assert report_issues(capsys, root) == (0, [])
+
+
+def test_the_figure_label_is_the_registry_one():
+    from rightsite.report.figures import FIGURES
+
+    assert FIGURES[AMOUNT].label == "挽回经济损失"
+
+
+def test_changing_the_data_alone_is_drift_whose_message_says_never_refreeze(capsys, repo):
+    root, _ = repo
+    new = lower_one_amount(root)
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [p["field"] for p in found] == [f"figures.{AMOUNT}"]
+    message = found[0]["message"]
+    assert found[0]["rule"] == "report.drift" and found[0]["line"] == line_in(root, f"  {AMOUNT}:")
+    assert (f"冻结值 {FROZEN_AMOUNT}，按现在的数据重新计算为 {new}（数据文件：{CSV}）"
+            f"（发布后台账 {CSV} 的改动：尚未提交的修改）。") in message
+    assert (f"请在 corrections 中登记 date、figure: {AMOUNT}、old: {FROZEN_AMOUNT}、new: {new} 和 reason，"
+            "不要改动 figures 块，也不要重新冻结；否则请把数据改回。") in message
+    assert message.endswith("record a correction (never re-freeze) or restore the data.")
+
+
+def test_a_committed_data_change_is_named_by_its_commit(capsys, repo):
+    root, _ = repo
+    lower_one_amount(root)
+    short = commit_all(root, "fix the ledger", "2025-06-01T09:00:00+08:00")
+    _, [p] = report_issues(capsys, root)
+    assert f"（发布后台账 {CSV} 的改动：提交 {short[:7]}" in p["message"] and " 2025-06-01）" in p["message"]
+
+
+def test_changing_data_and_frozen_figure_together_is_an_error(capsys, repo):
+    root, short = repo
+    new = lower_one_amount(root)
+    set_frozen(root, new)
+    code, found = report_issues(capsys, root)
+    assert code == 1
+    assert found == [{"level": "error", "rule": "report.drift", "file": REPORT, "line": line_in(root, f"  {AMOUNT}:"),
+                      "field": f"figures.{AMOUNT}", "owner": found[0]["owner"],
+                      "message": edited_message(short, FROZEN_AMOUNT, new, f"（发布后台账 {CSV} 的改动：尚未提交的修改）")}]
+
+
+def test_changing_data_and_frozen_figure_together_with_a_correction_is_accepted(capsys, repo):
+    root, _ = repo
+    new = lower_one_amount(root)
+    set_frozen(root, new)
+    add_correction(root, FROZEN_AMOUNT, new)
+    assert report_issues(capsys, root) == (0, [])
+    code, out, _ = run_cli(capsys, "--root", str(root), "report", "2024", "--format", "json")
+    import json
+
+    assert code == 0 and json.loads(out)["figures"][AMOUNT] == new
+
+
+def test_editing_a_frozen_figure_alone_is_an_error(capsys, repo):
+    root, short = repo
+    set_frozen(root, 120000.0)
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [p["message"] for p in found] == [edited_message(short, FROZEN_AMOUNT, "120000.0")]
+
+
+def test_a_correction_must_lead_to_the_edited_value(capsys, repo):
+    root, short = repo
+    new = lower_one_amount(root)
+    set_frozen(root, new)
+    add_correction(root, FROZEN_AMOUNT, 1)  # explains a different value
+    code, found = report_issues(capsys, root)
+    assert code == 1 and edited_message(short, FROZEN_AMOUNT, new, f"（发布后台账 {CSV} 的改动：尚未提交的修改）") in [
+        p["message"] for p in found]
+
+
+def test_refreezing_after_a_data_change_is_an_error(capsys, repo):
+    root, short = repo
+    new = lower_one_amount(root)
+    refreeze(root)
+    code, found = report_issues(capsys, root)
+    assert code == 1
+    assert [(p["field"], p["message"]) for p in found] == [
+        (f"figures.{AMOUNT}", edited_message(short, FROZEN_AMOUNT, new, f"（发布后台账 {CSV} 的改动：尚未提交的修改）"))]
+
+
+def test_refreezing_with_a_correction_entry_is_accepted(capsys, repo):
+    root, _ = repo
+    new = lower_one_amount(root)
+    refreeze(root)
+    add_correction(root, FROZEN_AMOUNT, new)
+    assert report_issues(capsys, root) == (0, [])
+
+
+def test_freeze_refuses_when_the_block_was_deleted(capsys, repo):
+    root, short = repo
+    lower_one_amount(root)
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").split("\n# 以下数字由")[0] + "\n", encoding="utf-8")
+    before = report.read_text(encoding="utf-8")
+    code, _, err = run_cli(capsys, "--root", str(root), "report", "2024", "--freeze", "--today", TODAY)
+    assert code == 1 and report.read_text(encoding="utf-8") == before
+    assert err.strip().splitlines()[-1] == (
+        f"2024 年度报告已于 2025-03-05 发布，数字在提交 {short}（2025-03-05）冻结，不能重新冻结。"
+        f"请从 git 恢复 status 和 figures 块（git show {short}:{REPORT}）；需要更正数字时，在 corrections 中登记 "
+        f"date、figure、old、new、reason。 Published and frozen at {short}: never re-freeze; restore the file and record corrections.")
+
+
+def test_freeze_refuses_when_the_status_was_flipped(capsys, repo):
+    root, short = repo
+    report = root / REPORT
+    text = report.read_text(encoding="utf-8").replace("status: published", "status: draft")
+    report.write_text(text.split("\n# 以下数字由")[0] + "\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "--root", str(root), "report", "2024", "--freeze", "--today", TODAY)
+    assert code == 1 and "不能重新冻结" in err and "status: draft" in report.read_text(encoding="utf-8")
+
+
+def deleted_block_message(short: str) -> str:
+    return (f"冻结的数字 figures 块被删除了（它已于 2025-03-05 发布，数字在提交 {short}（2025-03-05）冻结）。"
+            f"不要重新冻结（--freeze）：请把 figures 块原样恢复，可从 git show {short}:{REPORT} 复制；"
+            "需要更正数字时，在 corrections 中登记 date、figure、old、new、reason。"
+            f" The frozen figures block was deleted; restore it from git show {short}:{REPORT} and record corrections.")
+
+
+def test_deleting_the_figures_block_is_an_error(capsys, repo):
+    root, short = repo
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").split("\n# 以下数字由")[0] + "\n", encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    assert code == 1
+    assert [(p["rule"], p["line"], p["field"], p["message"]) for p in found] == [
+        ("report.drift", line_in(root, "status:"), "figures", deleted_block_message(short))]
+
+
+def test_deleting_the_figures_block_is_an_error_even_with_a_correction(capsys, repo):
+    root, short = repo
+    new = lower_one_amount(root)
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").split("\n# 以下数字由")[0] + "\n", encoding="utf-8")
+    add_correction(root, FROZEN_AMOUNT, new)
+    code, found = report_issues(capsys, root)
+    assert code == 1 and deleted_block_message(short) in [p["message"] for p in found]
+    assert not any("--freeze（它会写入" in p["message"] for p in found)  # never the advice to freeze
+
+
+def deleted_file_message(last: str) -> str:
+    return (f"已发布的 2024 年度报告 {REPORT} 被删除了（它已于 2025-03-05 发布，数字在提交 {{short}}（2025-03-05）冻结）。"
+            f"已发布的报告不能删除或撤回。请恢复该文件：git checkout {last} -- {REPORT}；需要更正数字时，"
+            f"在 corrections 中登记，不要重新冻结（--freeze）。"
+            f" The published report {REPORT} was deleted; restore it: git checkout {last} -- {REPORT}.")
+
+
+def test_deleting_the_published_report_file_is_an_error(capsys, repo):
+    root, short = repo
+    (root / REPORT).unlink()
+    code, found = report_issues(capsys, root)
+    assert code == 1
+    assert found == [{"level": "error", "rule": "report.drift", "file": REPORT, "line": 1, "field": "",
+                      "owner": "", "message": deleted_file_message(short).replace("{short}", short)}]
+
+
+def test_deleting_the_published_report_file_in_a_commit_is_an_error(capsys, repo):
+    root, short = repo
+    (root / REPORT).unlink()
+    gone = commit_all(root, "remove the 2024 report", "2025-09-01T10:00:00+08:00")
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [p["message"] for p in found] == [
+        deleted_file_message(f"{gone}^").replace("{short}", short)]
+
+
+def flipped_message(short: str) -> str:
+    return (f"已发布的报告不能改回草稿（它已于 2025-03-05 发布，数字在提交 {short}（2025-03-05）冻结）。"
+            "请改回 status: published；需要更正数字时，在 corrections 中登记，不要重新冻结（--freeze）。"
+            " A published report cannot go back to draft; restore `status: published`.")
+
+
+def test_flipping_the_status_back_to_draft_is_an_error(capsys, repo):
+    root, short = repo
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    assert code == 1
+    assert [(p["line"], p["field"], p["message"]) for p in found] == [
+        (line_in(root, "status:"), "status", flipped_message(short))]  # and no advice to delete the figures
+
+
+def test_flipping_the_status_is_an_error_even_with_a_correction(capsys, repo):
+    root, short = repo
+    new = lower_one_amount(root)
+    add_correction(root, FROZEN_AMOUNT, new)
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    assert code == 1 and flipped_message(short) in [p["message"] for p in found]
+
+
+def test_a_committed_status_flip_is_still_an_error(capsys, repo):
+    root, short = repo
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    commit_all(root, "unpublish", "2025-10-01T10:00:00+08:00")
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [p["message"] for p in found] == [flipped_message(short)]
+
+
+def test_changing_the_publication_date_is_an_error(capsys, repo):
+    root, _ = repo
+    report = root / REPORT
+    report.write_text(report.read_text(encoding="utf-8").replace("published: 2025-03-05", "published: 2025-12-01"),
+                      encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [(p["field"], p["message"]) for p in found] == [
+        ("published", "发布日期被改动了：发布时为 2025-03-05，现在是 2025-12-01。请改回 published: 2025-03-05。"
+                      " The publication date was changed; restore it.")]
+
+
+def test_a_committed_correction_after_a_committed_data_fix_is_clean(capsys, repo):
+    root, _ = repo
+    new = lower_one_amount(root)
+    add_correction(root, FROZEN_AMOUNT, new)
+    commit_all(root, "correct 2024", "2025-06-02T10:00:00+08:00")
+    assert report_issues(capsys, root) == (0, [])
+
+
+SHALLOW = ("这是浅克隆（shallow clone），没有完整的 git 历史，无法核对已发布的年度报告是否与发布时一致。"
+           "请运行 git fetch --unshallow（CI 中 actions/checkout 设置 fetch-depth: 0）。"
+           " Shallow clone: published reports cannot be checked against git history; fetch the full history.")
+
+
+def test_a_shallow_clone_says_it_cannot_check_as_a_warning(capsys, repo, tmp_path):
+    root, _ = repo
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    (clone / REPORT).unlink()  # not even a deleted report can be seen without history
+    code, found = report_issues(capsys, clone)
+    assert code == 0 and found == [{"level": "warning", "rule": "report.drift", "file": "data/reports/2025.yml",
+                                    "line": 1, "field": "", "owner": "", "message": SHALLOW}]  # the first file left
+    assert report_issues(capsys, clone, "--strict")[0] == 1
+
+
+def test_a_shallow_clone_with_full_history_fetched_checks_again(capsys, repo, tmp_path):
+    root, short = repo
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
+    (clone / REPORT).unlink()
+    code, found = report_issues(capsys, clone)
+    assert code == 1 and [p["message"] for p in found] == [deleted_file_message(short).replace("{short}", short)]
+
+
+def test_outside_git_a_report_is_checked_against_itself_without_warning(capsys, qinghe):
+    assert report_issues(capsys, qinghe) == (0, [])
+
+
+def test_the_publish_workflow_fetches_full_history():
+    from conftest import ROOT
+
+    text = (ROOT / ".forgejo/workflows/publish.yml").read_text(encoding="utf-8")
+    assert "fetch-depth: 0" in text

@@ -133,8 +133,8 @@ def _publication(root: Path, rel: str) -> Published | None:
         if record is not None and record.status == "published" and record.figures is not None:
             newest = commits[-1][0]
             exists = _git(root, "cat-file", "-e", f"{newest}:./{rel}")
-            last = newest if exists is not None and exists.returncode == 0 else f"{newest[:10]}^"
-            return Published(year, commit, date, record, root, rel, last_commit=last[:12])
+            last = newest[:10] if exists is not None and exists.returncode == 0 else f"{newest[:10]}^"
+            return Published(year, commit, date, record, root, rel, last_commit=last)
     return None
 
 
