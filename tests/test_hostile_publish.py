@@ -1052,3 +1052,33 @@ def test_the_publish_workflow_fetches_full_history():
 
     text = (ROOT / ".forgejo/workflows/publish.yml").read_text(encoding="utf-8")
     assert "fetch-depth: 0" in text
+
+
+@pytest.mark.slow
+def test_a_real_build_with_a_truncated_cache_publishes_a_good_pdf(built_fixture, tmp_path):
+    import shutil
+
+    from conftest import fixture_project
+
+    built = built_fixture("qinghe")
+    assert built.code == 0, built.err
+    root = fixture_project("qinghe", tmp_path / "q")
+    shutil.copytree(built.root / ".cache", root / ".cache")
+    path = blob(root, "downloads/handbook.pdf")
+    path.write_bytes(path.read_bytes()[:10000])
+    proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--strict", "--today", TODAY],
+                          capture_output=True, text=True, cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert ("缓存中的 downloads/handbook.pdf 已损坏（内容与记录的摘要不符），重新生成。 Cached copy damaged; rendering again."
+            in proc.stderr.splitlines())
+    assert "PDF：生成 1 份，" in proc.stderr
+    published = root / "site/downloads/handbook.pdf"
+    assert parses(published) and published.read_bytes() == (built.site / "downloads/handbook.pdf").read_bytes()
+
+
+def test_a_digest_cache_from_before_digests_is_dropped_quietly(tmp_path, messages):
+    from rightsite.digestcache import DigestCache
+
+    path = tmp_path / "output-scan.json"
+    path.write_text('{"abc": 1}', encoding="utf-8")
+    assert DigestCache(path, b"salt").get("abc") is None and messages == []

@@ -52,6 +52,9 @@ class DigestCache:
             raw = ""
         try:
             stored = json.loads(raw)
+            if isinstance(stored, dict) and "sha256" not in stored and "data" not in stored:
+                self._dirty = True  # written before digests were recorded: start afresh, quietly
+                return {}
             data = stored["data"]
             if not isinstance(data, dict) or _digest(data) != stored["sha256"]:
                 raise ValueError("digest mismatch")
