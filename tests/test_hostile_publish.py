@@ -1082,3 +1082,14 @@ def test_a_digest_cache_from_before_digests_is_dropped_quietly(tmp_path, message
     path = tmp_path / "output-scan.json"
     path.write_text('{"abc": 1}', encoding="utf-8")
     assert DigestCache(path, b"salt").get("abc") is None and messages == []
+
+
+def test_removing_one_frozen_figure_from_the_block_is_an_error(capsys, repo):
+    root, short = repo
+    report = root / REPORT
+    line = line_in(root, f"  {AMOUNT}:")
+    report.write_text(report.read_text(encoding="utf-8").replace(f"  {AMOUNT}: {FROZEN_AMOUNT}\n", ""), encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    assert code == 1 and [(p["field"], p["line"], p["message"]) for p in found] == [
+        (f"figures.{AMOUNT}", line_in(root, "figures:"), edited_message(short, FROZEN_AMOUNT, "（空）"))]
+    assert line > line_in(root, "figures:")
