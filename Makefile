@@ -57,4 +57,4 @@ lock:
 	  --no-emit-index-url --no-emit-find-links --extra test --extra lint -o requirements.lock $(LOCKARGS) pyproject.toml
 
 clean:
-	rm -rf site .cache
+	rm -rf site .site-builds .cache

@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .clock import ENV_TODAY
@@ -77,17 +76,6 @@ def build_site(root: Path, today: dt.date, out_dir: Path, strict: bool = False, 
     return True
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Swap `new` into `target` with two renames; the old tree is removed afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_all(root: Path, today: dt.date, out_dir: Path, strict: bool = False,
               timings: dict | None = None) -> bool:
     """Every phase into `out_dir`: check, website, PDFs, output scan. True on success.
@@ -132,48 +120,63 @@ def output_scan_phase(project, today: dt.date, out_dir: Path):
     return scan_output(project, out_dir)
 
 
-MARKER = ".rightsite-build"  # written into every built site: only such a folder may be replaced
-
-
-def unsafe_target(root: Path, target: Path) -> str | None:
-    """Why `target` must not be replaced by a build, or None if it may."""
-    if target == root or target in root.parents:
-        return "它是项目文件夹本身或其上级"
-    for name in ("data", "content", "theme", "scripts", "tests", ".git", ".venv"):
-        if target == root / name or (root / name) in target.parents:
-            return f"它在项目的 {name}/ 里"
-    if target == root / "site":
-        return None  # the project's own output folder
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())):
-        return "它已存在，且不是 rightsite 生成的网站"
-    return None
-
-
 def run_build(root: Path, today: dt.date, strict: bool, site_dir: Path | None) -> int:
+    """`rightsite build`: under the build lock, build a new version and publish it atomically
+    (see rightsite.publish). 0 on success, 1 when the build failed or another build runs,
+    2 when the target may not be replaced."""
+    from . import publish
+
     _setup_logging()
-    target = (site_dir or root / "site").resolve()
-    why = unsafe_target(root.resolve(), target)
+    given = Path(site_dir) if site_dir else root / "site"
+    given = given if given.is_absolute() else Path.cwd() / given
+    target = given.parent.resolve() / given.name  # `site` itself may be our symlink: do not follow it
+    why = publish.unsafe_target(root.resolve(), target)
     if why:
         print(f"不能把网站生成到 {target}：{why}。请换一个输出文件夹。 Refusing to replace {target}.", file=sys.stderr)
         return 2
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
-    tmp.rmdir()  # MkDocs creates it
+    layout = publish.Layout(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = publish.acquire(layout)
+    except publish.Busy as exc:
+        print(f"{exc}\n{target} 保持不变。 {target} left untouched.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法在 {target.parent} 中写入（{exc.strerror}）。请检查文件夹权限。"
+              f" Cannot write in {target.parent}.", file=sys.stderr)
+        return 1
+    try:
+        return _build_and_publish(root, today, strict, layout)
+    finally:
+        lock.close()
+
+
+def _build_and_publish(root: Path, today: dt.date, strict: bool, layout) -> int:
+    from . import publish
+
+    if publish.recover(layout):
+        print(f"上次构建中断，已恢复上一版网站 {layout.target}。 Restored the previous site.", file=sys.stderr)
+    publish.clean_leftovers(layout)
+    version = layout.new_version()
     ok = False
     try:
         try:
-            ok = build_all(root, today, tmp, strict)
+            ok = build_all(root, today, version, strict)
         except Exception as exc:  # an unexpected failure must still leave site/ as it was
             log.exception("build crashed")
             print(f"构建意外失败：{type(exc).__name__}: {exc}", file=sys.stderr)
             ok = False
         if ok:
-            (tmp / MARKER).write_text("built by rightsite; replaced by the next build\n", encoding="utf-8")
-            replace_dir(tmp, target)
-            print(f"网站已生成 site built: {target}", file=sys.stderr)
+            publish.publish(layout, version)
+    except OSError as exc:
+        ok = layout.current() == version  # failing after the swap (while tidying up) is still published
+        if not ok:
+            print(f"无法发布网站（{exc.strerror}: {exc.filename}）。 Could not publish.", file=sys.stderr)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    if not ok:
-        print(f"构建失败，{target} 保持不变。 Build failed; {target} left untouched.", file=sys.stderr)
+        if not ok:
+            shutil.rmtree(version, ignore_errors=True)
+    if ok:
+        print(f"网站已生成 site built: {layout.target}", file=sys.stderr)
+    else:
+        print(f"构建失败，{layout.target} 保持不变。 Build failed; {layout.target} left untouched.", file=sys.stderr)
     return 0 if ok else 1

@@ -2,15 +2,23 @@
 
 Used where a rebuild with nothing changed should not redo work: the personal-data scan of
 record texts and of the built output. The salt (e.g. the scanner's own source) is part of
-every key, so a changed scanner never reuses old answers.
+every key, so a changed scanner never reuses old answers. The file stores the sha256 of its
+contents and is verified when read: a damaged file is discarded, never trusted.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("rightsite.cache")
+
+
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 class DigestCache:
@@ -28,11 +36,33 @@ class DigestCache:
 
     def _load(self) -> dict[str, Any]:
         if self._data is None:
-            try:
-                self._data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self._data = {}
+            self._data = self._read()
         return self._data
+
+    def _read(self) -> dict[str, Any]:
+        """The stored results if the file is intact: its `sha256` is the digest of its `data`.
+
+        A damaged file (truncated, edited by hand, not JSON) is ignored: every answer is
+        computed again and the file rewritten, so a bad entry can never vouch for anything."""
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError):
+            raw = ""
+        try:
+            stored = json.loads(raw)
+            if isinstance(stored, dict) and "sha256" not in stored and "data" not in stored:
+                self._dirty = True  # written before digests were recorded: start afresh, quietly
+                return {}
+            data = stored["data"]
+            if not isinstance(data, dict) or _digest(data) != stored["sha256"]:
+                raise ValueError("digest mismatch")
+            return data
+        except (ValueError, KeyError, TypeError):
+            log.info("缓存文件 %s 已损坏，重新计算。 Cache file damaged; computing again.", self.path.name)
+            self._dirty = True  # rewrite it whole
+            return {}
 
     def get(self, key: str) -> Any:
         return self._load().get(key)
@@ -47,7 +77,8 @@ class DigestCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps(self._data, ensure_ascii=False), encoding="utf-8")
+            data = self._data or {}
+            tmp.write_text(json.dumps({"sha256": _digest(data), "data": data}, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.path)
             self._dirty = False
         except OSError:

@@ -219,11 +219,14 @@ def scan_output(project: Project, site_dir: Path) -> Problems:
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         texts = list(pool.map(_pdf_text, [pdf for pdf, _ in pdfs]))
-    for (pdf, key), text in zip(pdfs, texts):
+    for (pdf, key), (text, why) in zip(pdfs, texts):
         name = f"site/{pdf.relative_to(site_dir).as_posix()}"
-        if text is None:
-            out.error("pii.output", name, 1, "",
-                      "无法读取 PDF 文本（缺少 pdftotext，请安装 poppler-utils）。 Cannot read the PDF's text.")
+        if text is None or not text.strip():
+            # unreadable or textless: it cannot be checked for personal data, so it is not published
+            out.error("pdf.parse", name, 1, "",
+                      f"无法读取 {name} 的文字（{why or '提取不到任何文字'}），无法检查个人信息，未发布。"
+                      "请重新构建；仍然出错时删除 .cache/ 后再构建。"
+                      f" Cannot extract the text of {name} ({why or 'no text'}); not published.")
             continue
         n = len(out.items)
         _scan_built(out, text, allow, name)
@@ -232,12 +235,18 @@ def scan_output(project: Project, site_dir: Path) -> Problems:
     return out
 
 
-def _pdf_text(pdf: Path) -> str | None:
+def _pdf_text(pdf: Path) -> tuple[str | None, str]:
+    """(text, "") of a PDF, or (None, why) when pdftotext is missing or fails (a damaged PDF)."""
     try:
-        return subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                              text=True, timeout=120).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return None
+        proc = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                              text=True, errors="replace", timeout=120)
+    except OSError:
+        return None, "缺少 pdftotext，请安装 poppler-utils"
+    except subprocess.TimeoutExpired:
+        return None, "pdftotext 超时"
+    if proc.returncode != 0:
+        return None, f"pdftotext 退出状态 {proc.returncode}，文件已损坏"
+    return proc.stdout, ""
 
 
 _SEEN_CLEAN: set[tuple[str, tuple]] = set()  # lines of built output already scanned clean

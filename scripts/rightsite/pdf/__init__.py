@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import urls
 from ..load import Project
 from ..problems import Problems
-from .cache import PdfCache, digest, toolchain_key
+from .cache import PdfCache, digest, pdf_defect, toolchain_key
 from .fetcher import ProjectFetcher
 from .fonts import FontError, prepare_fonts
 
@@ -92,13 +92,18 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
             continue
         if _render_problems(problems, doc, result):
             continue
+        defect = pdf_defect(result.data)
+        if defect:
+            main = doc.sources[0].file if doc.sources else doc.template
+            problems.error("pdf.parse", main, 1, "", unreadable(doc.output, defect))
+            continue
         cache.store(doc.output, key, result.data, dest)
         _record(stats, doc.output, "rendered", seconds, result)
         if doc.output == HANDBOOK:
             handbook_key = key
     if handbook_key is not None:
         handbook = next(d for d in documents if d.output == HANDBOOK)
-        _booklet(cache, stats, out_dir, handbook_key, handbook, project.site.record.group.name)
+        _booklet(cache, stats, out_dir, handbook_key, handbook, project.site.record.group.name, problems)
     cache.save()
     stats["rendered"], stats["reused"] = len(cache.rendered), len(cache.reused)
     stats["total_seconds"] = round(time.perf_counter() - started, 3)
@@ -151,19 +156,29 @@ def _render_job(job):
         return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
 
 
+def worker_pool(workers: int):
+    """A process pool of PDF renderers that end with this process, even when it is killed."""
+    import concurrent.futures
+    import multiprocessing
+
+    from .render import die_with_parent
+
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                  initializer=die_with_parent, initargs=(os.getpid(),))
+
+
 def _render_all(jobs: list) -> list:
     """Render every job, on all cores when there is more than one document; results in job order."""
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers <= 1:
         return [_render_job(j) for j in jobs]
     import concurrent.futures
-    import multiprocessing
 
     # the largest documents first, so the two cores finish together
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list = [None] * len(jobs)
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             futures = {pool.submit(_render_job, jobs[i]): i for i in order}
             for future in concurrent.futures.as_completed(futures):
                 results[futures[future]] = future.result()
@@ -209,7 +224,14 @@ def _record(stats: dict, output: str, status: str, seconds: float, result=None) 
     stats["seconds"][output] = entry["seconds"]
 
 
-def _booklet(cache: PdfCache, stats: dict, out_dir: Path, handbook_key: str, handbook, author: str) -> None:
+def unreadable(output: str, why: str) -> str:
+    """The message for a PDF that came out unreadable."""
+    return (f"生成的 {output} 不是可读的 PDF（{why}），未发布。请重新构建；仍然出错时删除 .cache/ 后再构建，"
+            f"并把这条消息报告给维护者。 {output} is not a readable PDF ({why}); not published.")
+
+
+def _booklet(cache: PdfCache, stats: dict, out_dir: Path, handbook_key: str, handbook, author: str,
+             problems: Problems) -> None:
     from . import booklet
 
     key = digest(toolchain_key(), "booklet", handbook_key)
@@ -218,19 +240,26 @@ def _booklet(cache: PdfCache, stats: dict, out_dir: Path, handbook_key: str, han
     if cache.reuse(BOOKLET, key, dest):
         _record(stats, BOOKLET, "reused", time.perf_counter() - t0)
         return
+    main = handbook.sources[0].file if handbook.sources else handbook.template
     handbook_pdf = cache.read(HANDBOOK)
-    assert handbook_pdf is not None  # the handbook was rendered or reused in this build
+    if handbook_pdf is None:  # changed on disk since it was written in this build
+        problems.error("pdf.parse", main, 1, "", unreadable(HANDBOOK, "缓存文件在构建中被改动"))
+        return
     data = booklet.impose(handbook_pdf, title=f"{handbook.title}（骑马钉印刷版）", author=author,
                           created=_pdf_date(handbook.created), lang=LANG)
+    defect = pdf_defect(data)
+    if defect:
+        problems.error("pdf.parse", main, 1, "", unreadable(BOOKLET, defect))
+        return
     cache.store(BOOKLET, key, data, dest)
     _record(stats, BOOKLET, "rendered", time.perf_counter() - t0)
 
 
-def render_pdf(html: str, out: Path, *, title: str, base_dir: Path, **kwargs):
+def render_pdf(html: str, out: Path | None, *, title: str, base_dir: Path, **kwargs):
     """Render one HTML document with the project's fonts, fetcher and print CSS (see render.render_pdf)."""
     from .render import render_pdf as _render_pdf
 
     return _render_pdf(html, out, title=title, base_dir=base_dir, **kwargs)
 
 
-__all__ = ["build_pdfs", "check_pdfs", "render_pdf"]
+__all__ = ["build_pdfs", "check_pdfs", "render_pdf", "unreadable", "worker_pool"]

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger("rightsite.pdf")
 
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/noto"),
@@ -144,11 +147,40 @@ def _extract(spec: FaceSpec, src: Path, dest: Path, meta: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     font.save(str(tmp), reorderTables=False)
     cmap = sorted(font.getBestCmap())
-    tmp_meta = meta.with_name(f".{meta.name}.{os.getpid()}.tmp")
-    tmp_meta.write_text(json.dumps({"postscript": spec.postscript, "source": str(src),
-                                    "cmap": _ranges(cmap)}), encoding="utf-8")
     os.replace(tmp, dest)
+    _write_meta(meta, {"postscript": spec.postscript, "source": str(src), "cmap": _ranges(cmap)}, dest)
+
+
+def _write_meta(meta: Path, data: dict, dest: Path) -> None:
+    """The face's coverage, with the size, mtime and sha256 of the extracted file (to verify it)."""
+    st = dest.stat()
+    data = {**data, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "sha256": hashlib.sha256(dest.read_bytes()).hexdigest()}
+    tmp_meta = meta.with_name(f".{meta.name}.{os.getpid()}.tmp")
+    tmp_meta.write_text(json.dumps(data), encoding="utf-8")
     os.replace(tmp_meta, meta)
+
+
+def _cached_ranges(dest: Path, meta: Path) -> list[list[int]] | None:
+    """The coverage of an extracted face if the file is intact, else None (extract again).
+
+    Unchanged size and mtime: trusted, as git trusts its index; otherwise the sha256 decides.
+    A cache from before digests were recorded gets them now."""
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        ranges = data["cmap"]
+        st = dest.stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if "sha256" not in data:
+        _write_meta(meta, data, dest)
+        return ranges
+    if st.st_size == data.get("size") and st.st_mtime_ns == data.get("mtime_ns"):
+        return ranges
+    if st.st_size == data.get("size") and hashlib.sha256(dest.read_bytes()).hexdigest() == data["sha256"]:
+        return ranges
+    log.info("字体缓存 %s 已损坏，重新提取。 Font cache damaged; extracting again.", dest.name)
+    return None
 
 
 def _prepare_face(spec: FaceSpec, cache_dir: Path) -> tuple[PreparedFace, list[list[int]]]:
@@ -158,11 +190,12 @@ def _prepare_face(spec: FaceSpec, cache_dir: Path) -> tuple[PreparedFace, list[l
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{spec.key}-{key}.otf"
     meta = folder / f"{spec.key}-{key}.json"
-    if not (dest.is_file() and meta.is_file()):
-        for old in folder.glob(f"{spec.key}-*"):  # an older extraction of the same face
+    ranges = _cached_ranges(dest, meta) if dest.is_file() and meta.is_file() else None
+    if ranges is None:
+        for old in folder.glob(f"{spec.key}-*"):  # an older (or damaged) extraction of the same face
             old.unlink(missing_ok=True)
         _extract(spec, src, dest, meta)
-    ranges = json.loads(meta.read_text(encoding="utf-8"))["cmap"]
+        ranges = json.loads(meta.read_text(encoding="utf-8"))["cmap"]
     return PreparedFace(spec, dest, key), ranges
 
 

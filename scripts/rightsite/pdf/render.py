@@ -179,6 +179,31 @@ class Renderer:
                             list(self.fetcher.refused[refused_before:]), foreign, data)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Make this (worker) process end when its parent does: on Linux the kernel sends it
+    SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG), so a killed build leaves no
+    orphaned renderers. `parent` is the pid expected as parent: if it is already gone
+    (it died before this ran), exit at once. Elsewhere a no-op."""
+    import os
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: workers still end when their pool shuts down
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 def _dir_url(folder: Path) -> str:
     return Path(folder).resolve().as_uri() + "/"
 
@@ -209,7 +234,7 @@ def print_css(root: Path) -> str:
     return (Path(root) / THEME_PDF / "print.css").read_text(encoding="utf-8")
 
 
-def render_pdf(html: str, out: Path, *, title: str, base_dir: Path, author: str = "",
+def render_pdf(html: str, out: Path | None, *, title: str, base_dir: Path, author: str = "",
                created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
                root: Path | None = None, cache_dir: Path | None = None,
                css: Sequence[str] = (), with_print_css: bool = True) -> RenderResult:
@@ -228,5 +253,5 @@ def render_pdf(html: str, out: Path, *, title: str, base_dir: Path, author: str 
                            lang=lang, stylesheets=sheets)
 
 
-__all__ = ["FetchRefused", "RenderResult", "Renderer", "get_renderer", "render_pdf", "w3c_date",
+__all__ = ["FetchRefused", "RenderResult", "Renderer", "die_with_parent", "get_renderer", "render_pdf", "w3c_date",
            "harfbuzz_subset_available"]

@@ -18,6 +18,7 @@ from ..model.report import Report
 from ..model.survey import Survey
 from ..problems import Problems
 from .figures import FIGURES, compute_figures
+from .history import Published, published
 
 INPUT_PREFIXES = ("data/categories.yml", "data/events/", "data/cases/", "data/standards/", "data/inspections/")
 
@@ -33,6 +34,7 @@ class YearData:
     survey: Loaded[Survey] | None = None
     report: Loaded[Report] | None = None
     figures: dict[str, Any] | None = None
+    publication: Published | None = None  # the report as git recorded it at the commit that froze it
 
     @property
     def status(self) -> str:
@@ -75,6 +77,7 @@ def load_year(project: Project, year: int) -> YearData:
     data.previous = project.complaints.get(year - 1)
     data.survey = project.surveys.get(year)
     data.report = project.reports.get(year)
+    data.publication = published(project, year)
     data.problems.extend([p for p in project.problems.items if p.level == "error" and p.file.startswith(INPUT_PREFIXES)])
     previous_ok = data.previous is not None or not complaints_path(root, year - 1).exists()
     if data.table is not None and previous_ok and project.categories is not None and not data.problems.counts()["error"]:

@@ -16,6 +16,7 @@ from ..model.complaints import complaints_path
 from . import YearData, load_year
 from .figures import FIGURES, definitions
 from .freeze import apply_corrections, drift_problems, freeze_report
+from .history import history_problems, published
 
 STATUS_LABELS = {"draft": "草稿", "published": "已发布"}
 HOTSPOT_LABELS = {"count": "当年", "previous": "上年", "change": "变化率%", "share_change": "比重变化(百分点)"}
@@ -133,7 +134,9 @@ def _report_checks(project: Project, item: Loaded[Report]) -> Problems:
         out.error("schema.file", f, item.line("year"), "year",
                   f"缺少 {r.year} 年的投诉台账 data/complaints/{r.year}.csv，报告数字无从计算。请放入投诉台站导出的 CSV。"
                   " The complaint export for this year is missing.")
-    if r.status == "published":
+    if published(project, r.year) is not None:
+        pass  # published in git history: report.history says what is wrong, without advice to re-freeze
+    elif r.status == "published":
         if r.published is None:
             out.error("schema.missing", f, item.line("status"), "published",
                       "已发布的报告必须有发布日期 published: YYYY-MM-DD。 A published report needs `published`.")
@@ -164,10 +167,12 @@ def report_problems(root: Path, project: Project) -> Problems:
     """Everything `rightsite check` must know about the annual reports.
 
     CSV errors (schema.csv*), survey and report schema errors, references (ref.case,
-    ref.figure) and, for published reports, drift of the frozen figures (report.drift).
+    ref.figure) and, for published reports, drift of the frozen figures and any change to what
+    git recorded at publication (report.drift).
     """
     out = Problems()
     out.extend(project.yearly_problems)  # reading the CSVs, surveys and report files (load_project)
+    out.extend(history_problems(project))  # deleted, unpublished or stripped reports; shallow clones
     for item in project.surveys.values():
         out.extend(_survey_checks(item))
     for year, item in sorted(project.reports.items()):

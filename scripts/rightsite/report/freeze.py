@@ -6,6 +6,11 @@ compares them leaf by leaf (`complaints.by_nature.质量` is one leaf). A differ
 error unless a `corrections` entry records it: same figure, `old` equal to the frozen
 value (or to the previous correction's `new`), `new` equal to today's value. The published
 report shows the corrected values and every correction as a notice.
+
+Where git history is available (report.history), "the frozen value" is the one recorded at
+the commit that froze the report, not whatever the file says now: a frozen leaf edited in
+the file (by hand, or by deleting the block and freezing again) is an error unless the
+corrections lead from the published value to the edited one.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from ..problems import Problems
 from ..yamlio import YamlDoc, parse_yaml
 from . import YearData
 from .figures import FIGURES, sources
+from .history import csv_note
 
 MISSING = None  # a leaf that one side does not have compares like an empty value
 _PLAIN_KEY = re.compile(r"[A-Za-z\u3400-\u9fff][A-Za-z0-9_.\u3400-\u9fff\u00b7\u2013-]*")
@@ -34,7 +40,7 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 def mark(year: int) -> str:
     return (f"# 以下数字由 `rightsite report {year} --freeze` 在发布时写入，请勿手改。"
-            "需要更正时，请在 corrections 中登记（date、figure、old、new、reason）。")
+            "需要更正时，请在 corrections 中登记（date、figure、old、new、reason），不要重新冻结。")
 
 
 def flatten(value: Any, path: str) -> dict[str, Any]:
@@ -148,11 +154,17 @@ def freeze_report(root: Path, data: YearData, today: dt.date) -> tuple[int, str,
         return 1, (f"{year} 年尚未结束（今天是 {today}），年度数字还会变化，不能冻结。"
                    f" The year {year} is not over yet; freeze after it ends."), Problems()
     rec = data.report.record
+    pub = data.publication
+    if pub is not None and not (rec.status == "published" and rec.figures is not None):
+        return 1, (f"{year} 年度报告已于 {pub.record.published or pub.date} 发布，数字在提交 {pub.short}（{pub.date}）冻结，"
+                   f"不能重新冻结。请从 git 恢复 status 和 figures 块（git show {pub.short}:{rel}）；"
+                   "需要更正数字时，在 corrections 中登记 date、figure、old、new、reason。"
+                   f" Published and frozen at {pub.short}: never re-freeze; restore the file and record corrections."), Problems()
     if rec.status == "published" and rec.figures is not None:
         found = drift_problems(data)
         if found.items:
-            return 1, ("报告已发布，数字已冻结，且与现在的数据不一致。不能重新冻结；请在 corrections 中登记更正。"
-                       " Already frozen and the data changed: record corrections instead of refreezing."), found
+            return 1, ("报告已发布，数字已冻结，且与现在的数据不一致。不能重新冻结；请在 corrections 中登记更正，"
+                       "不要删除 figures 块再冻结。 Already frozen and the data changed: record corrections, never re-freeze."), found
         return 0, f"{rel} 已于 {rec.published} 发布并冻结，数字没有变化。 Already frozen; nothing changed.", found
     assert data.figures is not None  # the caller stops when the figures cannot be computed
     path = Path(root) / rel
@@ -214,7 +226,8 @@ def apply_corrections(data: YearData) -> tuple[dict[str, Any], list[dict[str, An
     loaded = data.report
     assert loaded is not None  # callers check that the report is published
     rec = loaded.record
-    frozen = rec.figures or {}
+    pub = data.publication
+    frozen = pub.figures if pub is not None else rec.figures or {}  # what was published, as git recorded it
     published = {k: typed(v, FIGURES[k].kind if k in FIGURES else "") for k, v in frozen.items()}
     computed = data.figures or {}
     leaves = {path: (key, old, new) for key, path, old, new in _leaves(frozen, computed)}
@@ -241,19 +254,47 @@ def apply_corrections(data: YearData) -> tuple[dict[str, Any], list[dict[str, An
         _set(published, key, c.figure, typed(c.new, FIGURES[key].kind))
         notices.append({"date": c.date.isoformat(), "figure": c.figure, "label": _label(c.figure),
                         "old": typed(c.old, FIGURES[key].kind), "new": typed(c.new, FIGURES[key].kind), "reason": c.reason})
+    tampered = _edited_leaves(data, problems, leaves, current) if pub is not None else set()
     if data.figures is not None:
         for path, (key, old, new) in leaves.items():
-            if same(current[path], new):
+            if same(current[path], new) or path in tampered:
                 continue
             files = "、".join(sources(key, data.year))
             was = shown(current[path]) + ("（已更正）" if not same(current[path], old) else "")
             problems.error("report.drift", loaded.file, _line(data, key, path), f"figures.{path}",
                            f"已发布的数字“{_label(path)}”（{path}）与数据不一致：冻结值 {was}，按现在的数据重新计算为 {shown(new)}"
-                           f"（数据文件：{files}）。如是有意更正，请在 corrections 中登记 date、figure: {path}、"
-                           f"old: {shown(current[path])}、new: {shown(new)} 和 reason；否则请把数据改回。"
+                           f"（数据文件：{files}）{csv_note(pub)}。如是有意更正，请在 corrections 中登记 date、figure: {path}、"
+                           f"old: {shown(current[path])}、new: {shown(new)} 和 reason，不要改动 figures 块，也不要重新冻结；"
+                           "否则请把数据改回。"
                            f" Published figure {path} drifted: frozen {shown(current[path])}, now {shown(new)} ({files}); "
-                           "record a correction or restore the data.")
+                           "record a correction (never re-freeze) or restore the data.")
     return published, notices, problems
+
+
+def _edited_leaves(data: YearData, problems: Problems, leaves: dict[str, tuple[str, Any, Any]],
+                   current: dict[str, Any]) -> set[str]:
+    """Leaves of the file's figures block that differ from what was published (git), with no
+    correction leading from the published value to the one written now: errors. Returns them."""
+    loaded, pub = data.report, data.publication
+    assert loaded is not None and pub is not None  # only called for a published report with history
+    block: dict[str, Any] = {}
+    for key, value in (loaded.record.figures or {}).items():
+        block.update(flatten(value, key))
+    out = set()
+    for path in list(leaves) + [p for p in block if p not in leaves]:
+        was = leaves[path][1] if path in leaves else MISSING
+        now = block.get(path, MISSING)
+        if same(was, now) or (path in current and same(current[path], now)):
+            continue  # unchanged, or explained by the corrections
+        out.add(path)
+        key = leaves[path][0] if path in leaves else (_figure_of(path) or path)
+        problems.error("report.drift", loaded.file, _line(data, key, path), f"figures.{path}",
+                       f"冻结的数字“{_label(path)}”（{path}）被改动了：发布时（提交 {pub.short}，{pub.date}）为 {shown(was)}，"
+                       f"现在写成 {shown(now)}{csv_note(pub)}。冻结的数字不能修改，也不要重新冻结（--freeze）。"
+                       f"请把它改回 {shown(was)}；如需更正，在 corrections 中登记 date、figure: {path}、old: {shown(was)}、"
+                       f"new（新数值）和 reason。 The frozen figure {path} was edited: published {shown(was)}, "
+                       f"now {shown(now)}; restore it and record a correction.")
+    return out
 
 
 def _set(figures: dict[str, Any], key: str, path: str, value: Any) -> None:

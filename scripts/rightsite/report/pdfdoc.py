@@ -1,14 +1,14 @@
 """downloads/report-<year>.pdf: the annual report as an A4 document, charts as vectors.
 
-Rendered through rightsite.pdf (its fonts, fetcher and print CSS) and cached by a digest
-of the HTML, the stylesheets and the rendering code, like the brochures.
+Rendered through rightsite.pdf (its fonts, fetcher and print CSS) and cached in
+.cache/reports by a digest of the HTML, the stylesheets and the rendering code, with the
+sha256 of the bytes verified on reuse, like the brochures.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import jinja2
@@ -49,41 +49,44 @@ def report_html(project: Project, view, theme: Path) -> str:
 
 def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Problems:
     """Write downloads/report-<year>.pdf for every year with figures; reuse unchanged ones."""
-    from ..pdf import render_pdf
-    from ..pdf.cache import toolchain_key
+    from ..pdf import render_pdf, unreadable
+    from ..pdf.cache import PdfCache, pdf_defect, toolchain_key
     from .view import year_views
 
     out = Problems()
     theme = project.root / "theme" / "pdf"
     css = (theme / "report.css").read_text(encoding="utf-8")
+    cache = PdfCache(cache_dir, "reports")
     for view in year_views(project):
         html = report_html(project, view, theme)
         key = hashlib.sha256("\0".join([html, css, (theme / "print.css").read_text(encoding="utf-8"),
                                         toolchain_key()]).encode()).hexdigest()[:40]
-        cached = cache_dir / "reports" / f"report-{view.year}-{key}.pdf"
-        dest = out_dir / urls.report_pdf(view.year)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if cached.exists():
-            shutil.copyfile(cached, dest)
+        output = urls.report_pdf(view.year)
+        dest = out_dir / output
+        if cache.reuse(output, key, dest):
             continue
+        source = f"data/reports/{view.year}.yml"
         missing = _uncovered(html, cache_dir)
         if missing:
-            out.error("pdf.glyph", f"data/reports/{view.year}.yml", 1, "",
+            out.error("pdf.glyph", source, 1, "",
                       f"年度报告中有字体不支持的字符：{'、'.join(missing[:10])}。请改用常用字符。 Characters not covered by the fonts.")
             continue
         created = view.published or dt.date(view.year, 12, 31)
         assert project.site is not None  # as in report_html
-        result = render_pdf(html, dest, title=view.title, base_dir=theme, author=project.site.record.group.name,
+        result = render_pdf(html, None, title=view.title, base_dir=theme, author=project.site.record.group.name,
                             created=created, root=project.root, cache_dir=cache_dir, css=[css])
+        before = len(out.items)
         for url, reason in result.refused:
-            out.error("pdf.fetch", f"data/reports/{view.year}.yml", 1, "",
-                      f"年度报告 PDF 引用了不允许的资源 {url[:60]}（{reason}）。")
+            out.error("pdf.fetch", source, 1, "", f"年度报告 PDF 引用了不允许的资源 {url[:60]}（{reason}）。")
         if result.foreign_fonts:
-            out.error("pdf.glyph", f"data/reports/{view.year}.yml", 1, "",
+            out.error("pdf.glyph", source, 1, "",
                       f"年度报告 PDF 用到了项目字体之外的字体 {', '.join(result.foreign_fonts)}：有字符不在项目字体中。")
-        if not out.items:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(dest, cached)
+        defect = pdf_defect(result.data)
+        if defect:
+            out.error("pdf.parse", source, 1, "", unreadable(output, defect))
+        if len(out.items) == before:
+            cache.store(output, key, result.data, dest)
+    cache.save()
     return out
 
 

@@ -34,6 +34,7 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
     (drawing them with matplotlib is most of the report pages' cost)."""
     import hashlib
     import json
+    import os
     from importlib import metadata
     from pathlib import Path
 
@@ -46,16 +47,53 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
         mpl = "?"
     key = hashlib.sha256(json.dumps([year, figures, mpl], sort_keys=True, default=str).encode() + source).hexdigest()[:32]
     path = project.root / ".cache" / "charts" / f"{key}.json"
-    if path.exists():
-        return [charts.Chart(c["title"], c["svg"], [tuple(r) for r in c["rows"]])
-                for c in json.loads(path.read_text(encoding="utf-8"))]
+    hit = _read_charts(path)
+    if hit is not None:
+        return hit
     made = [c._replace(svg=_unique_ids(c.svg, f"y{year}c{i}-")) for i, c in enumerate(all_charts(figures, year))]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps([{"title": c.title, "svg": c.svg, "rows": c.rows} for c in made], ensure_ascii=False),
-                   encoding="utf-8")
-    tmp.replace(path)
+    payload = [{"title": c.title, "svg": c.svg, "rows": c.rows} for c in made]
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sha256": hashlib.sha256(body.encode()).hexdigest(), "charts": payload},
+                                  ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only checkout still builds, only slower
     return made
+
+
+def _read_charts(path) -> list | None:
+    """The charts cached at `path` if the file is intact (its sha256 matches), else None.
+
+    A damaged file (truncated, edited, not JSON) is removed and the charts are drawn again."""
+    import hashlib
+    import json
+    import logging
+
+    from . import charts
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        if not path.exists():
+            return None
+        raw = ""
+    try:
+        data = json.loads(raw)
+        if isinstance(data, list):  # written before digests were recorded: draw again, quietly
+            return None
+        payload = data["charts"]
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        if hashlib.sha256(body.encode()).hexdigest() != data["sha256"]:
+            raise ValueError("digest mismatch")
+        return [charts.Chart(c["title"], c["svg"], [tuple(r) for r in c["rows"]]) for c in payload]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        logging.getLogger("rightsite.report").info(
+            "图表缓存 %s 已损坏，重新绘制。 Chart cache damaged; drawing again.", path.name)
+        path.unlink(missing_ok=True)
+        return None
 
 
 def _unique_ids(svg: str, prefix: str) -> str:
