@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, run_cli
+from conftest import TODAY, fixture_project, run_cli
 from rightsite import build, publish
 
 DAY = dt.date(2026, 11, 25)
@@ -1093,3 +1093,26 @@ def test_removing_one_frozen_figure_from_the_block_is_an_error(capsys, repo):
     assert code == 1 and [(p["field"], p["line"], p["message"]) for p in found] == [
         (f"figures.{AMOUNT}", line_in(root, "figures:"), edited_message(short, FROZEN_AMOUNT, "（空）"))]
     assert line > line_in(root, "figures:")
+
+
+# ---- WeasyPrint's font files -----------------------------------------------------------------
+
+@pytest.mark.slow
+def test_pdf_workers_leave_no_font_copies_behind(tmp_path):
+    """WeasyPrint copies every @font-face file (about 80 MB of CJK fonts) into a temporary folder
+    it removes only when its FontConfiguration is garbage-collected, which pool workers never do:
+    each build leaked a copy per worker until the disk was full. The folders now live under the
+    project's cache, go when their process ends, and those of killed processes go at the next build."""
+    root = tmp_path / "nanyu"
+    fixture_project("nanyu", root)
+    dead = root / ".cache" / "tmp-fonts" / "4194303"  # above any pid this machine hands out
+    dead.mkdir(parents=True)
+    (dead / "font.otf").write_bytes(b"x" * 1000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    done = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--today", TODAY],
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp)})
+    assert done.returncode == 0, done.stderr
+    assert "PDF：生成 " in done.stderr and "PDF：生成 0 份" not in done.stderr  # PDFs were really laid out
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith("weasyprint-")) == []
+    assert list((root / ".cache" / "tmp-fonts").iterdir()) == []

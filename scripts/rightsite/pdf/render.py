@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing.util
+import os
 import re
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,6 +124,12 @@ class Renderer:
             self._wp = weasyprint
             self._url_fetcher = _Fetcher(timeout=1, allowed_protocols=("file", "data"))
             self._font_config = FontConfiguration()
+            # WeasyPrint writes each @font-face file (the CJK fonts: about 80 MB) into a
+            # mkdtemp() folder it removes only in FontConfiguration.__del__, which never runs
+            # in a pool worker (it ends with os._exit) or a killed build: every worker leaked
+            # its copy in /tmp. Ours lives under the project's cache, named by pid, removed at
+            # process exit and, if the process was killed, by the next renderer.
+            self._font_config._folder = _font_folder(self.cache_dir)
             if not harfbuzz_subset_available():
                 log.warning("libharfbuzz-subset 未安装：字体改用 fontTools 子集化，每份 PDF 慢约 5 秒。"
                             "请安装 Debian 软件包 libharfbuzz-subset0。 libharfbuzz-subset0 is missing: "
@@ -180,6 +189,34 @@ class Renderer:
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+FONT_TMP = "tmp-fonts"
+
+
+def _font_folder(cache_dir: Path) -> Path:
+    """This process's folder for WeasyPrint's @font-face files, `<cache>/tmp-fonts/<pid>`,
+    after removing the folders of processes that no longer run."""
+    base = cache_dir / FONT_TMP
+    for old in base.glob("*") if base.is_dir() else ():
+        if old.name.isdigit() and int(old.name) != os.getpid() and not _alive(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = base / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    # run at exit of the main process (atexit) and of pool workers (multiprocessing's own exit hook)
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(folder),), kwargs={"ignore_errors": True},
+                                  exitpriority=1)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def die_with_parent(parent: int | None = None) -> None:
