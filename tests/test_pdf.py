@@ -395,8 +395,13 @@ def test_build_writes_every_pdf_without_problems(built):
     assert (dl / "standards.pdf").exists() and (dl / "channels-poster.pdf").exists()
     assert sorted(p.stem for p in (dl / "standards").glob("*.pdf")) == standards == ["std-10", "std-11"]
     assert {p.stem for p in (dl / "flyers").glob("*.pdf")} == expected_flyers(BUILT) == FLYERS[BUILT]
-    # handbook and booklet, standards, each standard, each flyer, the channels poster
-    assert stats["rendered"] == 2 + 1 + len(standards) + len(expected_flyers(BUILT)) + 1 == 8 and stats["reused"] == 0
+    assert sorted(p.name for p in (dl / "checklists").glob("*.pdf")) == [
+        "all-self.pdf", "all.pdf", "std-10-self.pdf", "std-10.pdf", "std-11-self.pdf", "std-11.pdf"]
+    # handbook and booklet, standards, each standard, its checklist and self-check sheet and the two
+    # combined ones, each flyer, the channels poster
+    checklists = 2 * len(standards) + 2
+    assert stats["rendered"] == 2 + 1 + len(standards) + checklists + len(expected_flyers(BUILT)) + 1 == 14
+    assert stats["reused"] == 0
 
 
 @pytest.mark.slow
