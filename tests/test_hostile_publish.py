@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -612,8 +613,15 @@ def charts_of(root: Path, year: int = 2024):
 
 
 def chart_file(root: Path) -> Path:
+    """The one chart cache of 2024 (call after `fresh_charts`: the build also cached the published figures' charts)."""
     [path] = [p for p in (root / ".cache/charts").glob("*.json") if _year_of(p) == 2024]
     return path
+
+
+def fresh_charts(root: Path):
+    """The 2024 charts, drawn into an emptied chart cache."""
+    shutil.rmtree(root / ".cache/charts", ignore_errors=True)
+    return charts_of(root)
 
 
 def _year_of(path: Path) -> int:
@@ -622,7 +630,7 @@ def _year_of(path: Path) -> int:
 
 def test_a_truncated_chart_cache_is_drawn_again_not_fatal(cached, messages):
     pytest.importorskip("matplotlib")
-    good = charts_of(cached)
+    good = fresh_charts(cached)
     path = chart_file(cached)
     path.write_text(path.read_text(encoding="utf-8")[:300], encoding="utf-8")
     again = charts_of(cached)
@@ -634,7 +642,7 @@ def test_a_truncated_chart_cache_is_drawn_again_not_fatal(cached, messages):
 
 def test_an_edited_chart_cache_is_not_trusted(cached, messages):
     pytest.importorskip("matplotlib")
-    good = charts_of(cached)
+    good = fresh_charts(cached)
     path = chart_file(cached)
     path.write_text(path.read_text(encoding="utf-8").replace("<svg", "<svg onload=\\\"alert(1)\\\"", 1),
                     encoding="utf-8")
@@ -645,7 +653,7 @@ def test_an_edited_chart_cache_is_not_trusted(cached, messages):
 
 def test_a_chart_cache_that_is_not_json_at_all_is_drawn_again(cached):
     pytest.importorskip("matplotlib")
-    good = charts_of(cached)
+    good = fresh_charts(cached)
     path = chart_file(cached)
     path.write_bytes(b"\xff\xfe\x00garbage")
     assert charts_of(cached) == good
@@ -782,9 +790,11 @@ def refreeze(root: Path) -> None:
     from rightsite.report.freeze import frozen_text
 
     data = load_year(load_project(root), 2024)
-    assert data.report is not None and data.figures is not None
+    assert data.report is not None and data.figures is not None and data.report.record.figures is not None
+    published = data.report.record.figures  # the figures that version knew of
     path = root / REPORT
-    path.write_text(frozen_text(path.read_text(encoding="utf-8"), data.report.doc, 2024, data.figures,
+    path.write_text(frozen_text(path.read_text(encoding="utf-8"), data.report.doc, 2024,
+                                {k: v for k, v in data.figures.items() if k in published},
                                 dt.date(2025, 3, 5)), encoding="utf-8")
 
 
@@ -877,6 +887,34 @@ def test_refreezing_after_a_data_change_is_an_error(capsys, repo):
     assert code == 1
     assert [(p["field"], p["message"]) for p in found] == [
         (f"figures.{AMOUNT}", edited_message(short, FROZEN_AMOUNT, new, f"（发布后台账 {CSV} 的改动：尚未提交的修改）"))]
+
+
+def test_a_figure_added_to_a_published_report_is_an_error(capsys, repo):
+    """Re-freezing with a newer rightsite adds figures the report never had (here the supervision family):
+    one message per added figure, not one per leaf with a blank old value."""
+    from rightsite.load import load_project
+    from rightsite.report import load_year
+    from rightsite.report.freeze import frozen_text
+
+    root, short = repo
+    data = load_year(load_project(root), 2024)
+    assert data.report is not None and data.figures is not None and data.report.record.figures is not None
+    added = [k for k in data.figures if k not in data.report.record.figures]
+    assert "supervision.inspections" in added
+    path = root / REPORT
+    path.write_text(frozen_text(path.read_text(encoding="utf-8"), data.report.doc, 2024, data.figures,
+                                dt.date(2025, 3, 5)), encoding="utf-8")
+    code, found = report_issues(capsys, root)
+    from rightsite.report.freeze import flatten
+
+    with_values = [k for k in added if any(v is not None for v in flatten(data.figures[k], k).values())]  # blanks add nothing
+    assert code == 1 and [p["field"] for p in found] == [f"figures.{k}" for k in with_values]
+    assert {"figures.supervision.inspections", "figures.supervision.merchants"} <= {p["field"] for p in found}
+    assert found[0]["message"] == (
+        f"数字“监督检查”（supervision.inspections）在发布时（提交 {short}，2025-03-05）的报告中没有，"
+        "已发布的报告不能增加数字，也不要重新冻结（--freeze）。请删除 figures 块中的这一项。"
+        " The figure supervision.inspections was not part of the published report: remove it from the figures block.")
+    assert found[0]["line"] == line_in(root, "  supervision.inspections:")
 
 
 def test_refreezing_with_a_correction_entry_is_accepted(capsys, repo):

@@ -280,7 +280,8 @@ def _edited_leaves(data: YearData, problems: Problems, leaves: dict[str, tuple[s
     block: dict[str, Any] = {}
     for key, value in (loaded.record.figures or {}).items():
         block.update(flatten(value, key))
-    out = set()
+    out: set[str] = set()
+    added: set[str] = set()
     for path in list(leaves) + [p for p in block if p not in leaves]:
         was = leaves[path][1] if path in leaves else MISSING
         now = block.get(path, MISSING)
@@ -288,6 +289,14 @@ def _edited_leaves(data: YearData, problems: Problems, leaves: dict[str, tuple[s
             continue  # unchanged, or explained by the corrections
         out.add(path)
         key = leaves[path][0] if path in leaves else (_figure_of(path) or path)
+        if key not in pub.figures:  # a whole figure the published report did not have
+            if key not in added:
+                added.add(key)
+                problems.error("report.drift", loaded.file, _line(data, key, key), f"figures.{key}",
+                               f"数字“{_label(key)}”（{key}）在发布时（提交 {pub.short}，{pub.date}）的报告中没有，"
+                               "已发布的报告不能增加数字，也不要重新冻结（--freeze）。请删除 figures 块中的这一项。"
+                               f" The figure {key} was not part of the published report: remove it from the figures block.")
+            continue
         problems.error("report.drift", loaded.file, _line(data, key, path), f"figures.{path}",
                        f"冻结的数字“{_label(path)}”（{path}）被改动了：发布时（提交 {pub.short}，{pub.date}）为 {shown(was)}，"
                        f"现在写成 {shown(now)}{csv_note(pub)}。冻结的数字不能修改，也不要重新冻结（--freeze）。"
