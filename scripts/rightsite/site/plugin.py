@@ -180,6 +180,10 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             self._downloads(site_dir)
         if not self.serving:
             precompress(site_dir)
+        else:  # the preview only: the form-based editor at /admin/ (the public site has none)
+            from ..cms import write_admin
+
+            write_admin(self.root, site_dir)
 
     def _downloads(self, site_dir: Path) -> None:
         """PDFs beside the pages, so `mkdocs build`, `make serve` and `rightsite build` publish
