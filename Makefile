@@ -7,9 +7,15 @@ PYTHON    ?= python3
 LOCKVENV  := .cache/lockvenv
 PIPTOOLS  := pip-tools==7.6.2
 
-.PHONY: setup system site test test-fast lint serve bench schemas clean lock
+.PHONY: setup system site test test-fast lint serve edit bench schemas clean lock
 
-setup: system $(STAMP)
+# Decap CMS (the form-based editor at /admin/ of the preview) and its local backend, pinned in cms/
+CMS := cms/node_modules/.package-lock.json
+
+setup: system $(STAMP) $(CMS)
+
+$(CMS): cms/package.json cms/package-lock.json
+	npm ci --prefix cms --no-audit --no-fund --silent
 
 system:
 	@sh scripts/setup-system.sh $(SYSPKGS)
@@ -41,6 +47,21 @@ lint: setup
 
 serve: setup
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve -a 127.0.0.1:8000 --livereload --dirty --no-strict
+
+# The preview plus the form-based editor: http://127.0.0.1:8000/admin/ saves records into the
+# working tree through decap-server (Decap's local backend) on 127.0.0.1:8081. Ctrl-C stops both.
+# EDIT_ROOT, PREVIEW_PORT and CMS_PORT let the browser tests run it on a copy of a project.
+EDIT_ROOT    ?= $(CURDIR)
+PREVIEW_PORT ?= 8000
+CMS_PORT     ?= 8081
+
+edit: setup
+	@echo "编辑器 editor: http://127.0.0.1:$(PREVIEW_PORT)/admin/  （Ctrl-C 结束 / stop）"
+	@BIND_HOST=127.0.0.1 PORT=$(CMS_PORT) MODE=fs GIT_REPO_DIRECTORY="$(EDIT_ROOT)" LOG_LEVEL=warn \
+	  node "$(CURDIR)/cms/node_modules/decap-server/dist/index.js" & cms=$$!; \
+	  trap 'kill $$cms 2>/dev/null' EXIT INT TERM; \
+	  cd "$(EDIT_ROOT)" && RIGHTSITE_CMS_PORT=$(CMS_PORT) NO_MKDOCS_2_WARNING=1 \
+	  "$(CURDIR)/$(VENV)/bin/mkdocs" serve -f "$(EDIT_ROOT)/mkdocs.yml" -a 127.0.0.1:$(PREVIEW_PORT) --livereload --dirty --no-strict
 
 bench: setup
 	$(VENV)/bin/python -m rightsite.bench

@@ -12,6 +12,7 @@ with Decap's own files from cms/node_modules, never from a CDN. No MkDocs import
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import sys
@@ -221,7 +222,7 @@ def _folder(name: str, label: str, singular: str, folder: str, model: type[BaseM
         "name": name, "label": label, "label_singular": singular,
         "folder": folder, "extension": "yml", "format": "yml",
         "create": True, "identifier_field": "id", "slug": "{{fields.id}}",
-        "summary": "{{id}}　{{title}}", "sortable_fields": ["id", "title"],
+        "summary": "{{id}}　{{title}}", "sortable_fields": ["id", "title"], "editor": {"preview": False},
         "fields": model_fields(model, cats),
     }
 
@@ -230,7 +231,7 @@ def collections(cats: dict[str, list[str]]) -> list[dict[str, Any]]:
     chapter = {
         "name": "handbook", "label": "维权手册", "label_singular": "章节",
         "folder": "content/handbook", "extension": "md", "format": "yaml-frontmatter",
-        "create": False, "identifier_field": "title", "summary": "{{order}}. {{title}}",
+        "create": False, "identifier_field": "title", "summary": "{{order}}. {{title}}", "editor": {"preview": False},
         "sortable_fields": ["order", "title"],
         "fields": [*model_fields(Chapter, cats),
                    {"name": "body", "label": "正文", "widget": "markdown", "modes": ["raw"],
@@ -258,7 +259,7 @@ def collections(cats: dict[str, list[str]]) -> list[dict[str, Any]]:
     ]
 
 
-def config(root: Path) -> dict[str, Any]:
+def config(root: Path, backend_url: str = LOCAL_BACKEND) -> dict[str, Any]:
     """The whole config.yml as data. The forge backend for publishing comes from
     cms/backend.yml if the project has one (see README); by default only the local one."""
     root = Path(root)
@@ -272,7 +273,7 @@ def config(root: Path) -> dict[str, Any]:
     return {
         "locale": "zh_Hans",
         "backend": backend,
-        "local_backend": {"url": LOCAL_BACKEND},
+        "local_backend": {"url": backend_url},
         **extra,
         "media_folder": "content/assets/uploads",
         "public_folder": "/assets/uploads",
@@ -281,8 +282,8 @@ def config(root: Path) -> dict[str, Any]:
     }
 
 
-def render(root: Path) -> str:
-    return HEADER + yaml.safe_dump(config(root), allow_unicode=True, sort_keys=False, width=1000)
+def render(root: Path, backend_url: str = LOCAL_BACKEND) -> str:
+    return HEADER + yaml.safe_dump(config(root, backend_url), allow_unicode=True, sort_keys=False, width=1000)
 
 
 def config_path(root: Path) -> Path:
@@ -297,6 +298,16 @@ ADMIN_HTML = """<!doctype html>
   <meta name="robots" content="noindex">
   <title>内容编辑 · rightsite</title>
   <link href="config.yml" type="text/yaml" rel="cms-config-url">
+  <script>
+    // The preview reloads its pages whenever a file changes; here that would throw away an
+    // editor's unsaved work, so the editor page does not poll for reloads.
+    (function (open) {
+      XMLHttpRequest.prototype.open = function (method, url) {
+        if (String(url).indexOf("/livereload/") === 0) { this.send = function () {}; }
+        return open.apply(this, arguments);
+      };
+    })(XMLHttpRequest.prototype.open);
+  </script>
 </head>
 <body>
   <noscript>编辑器需要启用 JavaScript。</noscript>
@@ -325,7 +336,9 @@ def write_admin(root: Path, site_dir: Path) -> bool:
     admin = Path(site_dir) / "admin"
     admin.mkdir(parents=True, exist_ok=True)
     (admin / "index.html").write_text(ADMIN_HTML, encoding="utf-8")
-    (admin / "config.yml").write_text(render(root), encoding="utf-8")
+    port = os.environ.get("RIGHTSITE_CMS_PORT", "")  # set by `make edit` (CMS_PORT)
+    url = LOCAL_BACKEND.replace(":8081/", f":{port}/") if port.isdigit() else LOCAL_BACKEND
+    (admin / "config.yml").write_text(render(root, url), encoding="utf-8")
     for src in dist.iterdir():
         if src.name.endswith("decap-cms.js") or src.suffix == ".wasm":
             dst = admin / src.name

@@ -53,9 +53,13 @@ if __name__ == "__main__":
     from .cli import find_root
 
     target = (find_root() or Path.cwd()) / "data" / "schemas"
+    from . import cms  # the form-based editor's config.yml is generated from the same models
+
     if "--write" in sys.argv:
         for p in write_all(target):
             print(p)
+        cms.config_path(target.parents[1]).write_text(cms.render(target.parents[1]), encoding="utf-8")
+        print(cms.config_path(target.parents[1]))
     else:
         stale = [k for k in KINDS if not (target / f"{k}.json").exists()
                  or (target / f"{k}.json").read_text(encoding="utf-8") != render(k)]
