@@ -24,6 +24,9 @@ def check_project(root: Path, today: dt.date, cache: LoadCache | None = None) ->
     from .report.text import placeholder_problems
 
     problems.extend(placeholder_problems(project))
+    from .fmt import layout_problems  # records out of the form-based editor's layout (fmt.layout)
+
+    problems.extend(layout_problems(root))
     if not problems.counts()["error"]:
         problems.extend(generated_link_problems(project, today))
     return project, problems

@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="write a new record from a template")
     n.add_argument("kind", choices=["case", "event", "standard"])
     n.add_argument("--today", type=_today_arg)
+
+    f = sub.add_parser("fmt", help="rewrite records in the form the form-based editor writes")
+    f.add_argument("--check", action="store_true", help="only list the files out of form (exit 1 if any)")
+    f.add_argument("--drop-comments", action="store_true", help="also rewrite files with comments (the editor drops them)")
     return p
 
 
@@ -90,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         from .newrecord import run_new
 
         return run_new(root, args.kind, today)
+    if args.command == "fmt":
+        from .fmt import run_fmt
+
+        return run_fmt(root, args.check, args.drop_comments)
     return 2
 
 
