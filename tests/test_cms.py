@@ -78,6 +78,13 @@ def test_admin_is_written_only_for_the_preview(tmp_path, qinghe):
     assert yaml.safe_load((admin / "config.yml").read_text())["collections"]
 
 
+@pytest.mark.slow
+def test_the_public_build_has_no_admin(built_fixture):
+    built = built_fixture("qinghe")
+    assert built.code == 0, built.err
+    assert (built.site / "cases" / "index.html").is_file() and not (built.site / "admin").exists()
+
+
 @pytest.fixture
 def editor_project(qinghe):
     """qinghe with the editor installed (cms/package.json): `check` then looks at the layout."""

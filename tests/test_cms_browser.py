@@ -123,7 +123,7 @@ def test_create_a_case_through_the_form(editor, page):
     pg = page
     pg.get_by_text("2025-001　").first.wait_for()
     pg.screenshot(path=str(ARTIFACTS / "cms-list.png"))
-    pg.get_by_role("link", name="＋ 案例").click()
+    pg.locator("a[href$=\"/collections/cases/new\"]").click()  # the “＋ 案例” button
     pg.get_by_label("编号", exact=True).fill(NEW_ID)
     pg.get_by_label("标题", exact=True).fill(NEW_TITLE)
     pg.get_by_label("受理日期", exact=True).fill("2026-10-08")
@@ -142,6 +142,7 @@ def test_create_a_case_through_the_form(editor, page):
     pg.get_by_role("option").filter(has_text="cpl-53").first.click()
     pg.get_by_label("消费提示", exact=True).fill("办理年卡前问清闭店、停业时有效期如何处理，并保留收据。")
     pg.get_by_label("最近审核日期", exact=True).fill("2026-11-20")
+    pg.get_by_label("编号", exact=True).scroll_into_view_if_needed()
     pg.screenshot(path=str(ARTIFACTS / "cms-form.png"))
     _publish(pg)
 
