@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .load import split_front_matter
 from .model import Case, Chapter, Event, Laws, Site, Standard
 from .problems import Problems
@@ -31,7 +33,7 @@ SCHEMA_LINE = re.compile(r"#\s*yaml-language-server:")
 COMMENT = re.compile(r"^\s*#")
 
 # (glob, model, Decap collection name) of every file the editor writes
-TARGETS = (
+TARGETS: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("data/cases/*.yml", Case, "cases"),
     ("data/events/*.yml", Event, "events"),
     ("data/standards/*.yml", Standard, "standards"),
@@ -73,14 +75,14 @@ def _sorted_keys() -> dict[str, list[str]]:
     return out
 
 
-def targets(root: Path) -> list[tuple[Path, type, str]]:
-    found = []
+def targets(root: Path) -> list[tuple[Path, type[BaseModel], str]]:
+    found: list[tuple[Path, type[BaseModel], str]] = []
     for pattern, model, name in TARGETS:
         found += [(p, model, name) for p in sorted(Path(root).glob(pattern)) if p.is_file()]
     return found
 
 
-def _meaning(text: str, model: type, markdown: bool):
+def _meaning(text: str, model: type[BaseModel], markdown: bool):
     """What the strict loader makes of a file: the validated record (and the body), or None."""
     body = ""
     if markdown:
