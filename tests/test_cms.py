@@ -69,6 +69,16 @@ def test_config_follows_models_and_the_projects_categories(qinghe):
     assert {"label": "电话（hotline）", "value": "hotline"} in kind["options"]
 
 
+def test_a_forge_backend_for_publishing_comes_from_cms_backend_yml(qinghe):
+    (qinghe / "cms").mkdir()
+    (qinghe / "cms" / "backend.yml").write_text(
+        "backend:\n  name: forgejo\n  repo: rights/rightsite\n  api_root: https://git.example.org/api/v1\n"
+        "publish_mode: editorial_workflow\n", encoding="utf-8")
+    config = yaml.safe_load(cms.render(qinghe))
+    assert config["backend"]["name"] == "forgejo" and config["publish_mode"] == "editorial_workflow"
+    assert config["local_backend"] == {"url": "http://127.0.0.1:8081/api/v1"}  # `make edit` still saves locally
+
+
 def test_admin_is_written_only_for_the_preview(tmp_path, qinghe):
     assert cms.write_admin(qinghe, tmp_path / "site")
     admin = tmp_path / "site" / "admin"
