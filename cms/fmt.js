@@ -1,6 +1,6 @@
 // Rewrites records exactly as Decap CMS 3.16.3 saves them, with the libraries it bundles
-// (yaml 1.x and gray-matter, from this folder's node_modules): the same code path as
-// decap-cms-core/src/formats/yaml.ts and frontmatter.ts. Called by `rightsite fmt` and
+// (yaml 1.x, gray-matter and immutable, from this folder's node_modules): the same code path as
+// decap-cms-core/src/formats/yaml.ts, frontmatter.ts and Backend.entryToRaw. Called by `rightsite fmt` and
 // `rightsite check` (scripts/rightsite/fmt.py).
 //
 // stdin:  JSON [{"path": "...", "text": "...", "format": "yml" | "frontmatter", "sorted": ["id", ...]}]
@@ -9,6 +9,7 @@
 
 const yaml = require('yaml');
 const matter = require('gray-matter');
+const { fromJS } = require('immutable');
 
 function sortKeys(sortedKeys, selector) {
   return (a, b) => {
@@ -78,7 +79,12 @@ process.stdin.on('end', () => {
     try {
       const f = format === 'frontmatter' ? frontmatter : yamlFormatter;
       matter.clearCache && matter.clearCache();
-      return { path, text: f.toFile(f.fromFile(text), sorted) };
+      // The editor holds an entry as an Immutable.js Map (fromJS) and saves entry.get('data').toJS():
+      // a map of more than 8 keys iterates in hash order, not in file order (decap-cms-core backend.ts).
+      const data = fromJS(f.fromFile(text)).toJS();
+      let content = f.toFile(data, sorted);
+      if (content.slice(-1) != '\n') content += '\n'; // entryToRaw adds the final newline
+      return { path, text: content };
     } catch (e) {
       return { path, error: String(e && e.message ? e.message : e) };
     }

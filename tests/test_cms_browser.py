@@ -191,3 +191,32 @@ def test_editing_one_field_changes_only_its_lines(editor, page):
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     assert changed == [f"-title: {old_title}", f"+title: {old_title}（更正）"], diff
     assert _rightsite(root, "check", "--today", TODAY).returncode == 0
+
+
+def test_editing_a_channel_changes_only_its_line(editor, page):
+    """site.yml is a file the editor only partly shows (the channels): the rest must survive a save,
+    and after `rightsite fmt` (Decap keeps a map of more than 8 keys in hash order) stay in place."""
+    root, url = editor
+    if _rightsite(root, "fmt", "--check").returncode != 0:
+        assert _rightsite(root, "fmt", "--drop-comments").returncode == 0
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "rightsite fmt", "--allow-empty")
+    site = root / "data" / "site.yml"
+    before = site.read_text(encoding="utf-8")
+    assert "    name: 客服热线\n" in before
+
+    pg = page
+    pg.get_by_role("link", name="投诉渠道").first.click()
+    pg.get_by_text("公开投诉渠道（data/site.yml）").click()
+    pg.locator("button[class*=TopBarButton]").first.click()  # unfold the first channel
+    name = pg.get_by_label("名称", exact=True).first
+    name.wait_for()
+    assert name.input_value() == "客服热线"
+    name.fill("客服热线（24小时）")
+    pg.screenshot(path=str(ARTIFACTS / "cms-channels.png"))
+    _publish(pg)
+    _wait("site.yml saved", lambda: site.read_text(encoding="utf-8") != before, 30)
+
+    diff = _git(root, "diff", "--unified=0", "--", "data")
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert changed == ["-    name: 客服热线", "+    name: 客服热线（24小时）"], diff
