@@ -15,6 +15,7 @@ CMS := cms/node_modules/.package-lock.json
 setup: system $(STAMP) $(CMS)
 
 $(CMS): cms/package.json cms/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "缺少 npm（Node.js）/ npm is missing: sudo apt-get install -y nodejs npm" >&2; exit 1; }
 	npm ci --prefix cms --no-audit --no-fund --silent
 
 system:
