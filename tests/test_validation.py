@@ -349,3 +349,33 @@ def test_unknown_figure_placeholder_in_report_words(capsys, qinghe):
     assert (p["file"], p["line"], p["field"]) == (REPORT, line_of(path, "closed_within_7days"), "highlights.1")
     assert "complaints.closed_within_7days" in p["message"]
     assert code == 1
+
+
+# ---- one wrong field hides nothing else --------------------------------------------------------
+def test_a_bad_required_date_does_not_hide_personal_data_or_references(capsys, qinghe):
+    path = qinghe / CASE
+    edit(path, "received: 2026-03-09", "received: 2026-02-30")
+    edit(path, "消费者周女士在商场", "消费者周女士（电话13912345678）在商场")
+    edit(path, "laws: [cpl-20, price-5, price-8]", "laws: [cpl-20, price-5, price-999]")
+    code, report = check_json(capsys, qinghe)
+    found = [(p["rule"], p["line"], p["field"]) for p in report["problems"] if p["file"] == CASE]
+    assert code == 1 and found == [
+        ("schema.date", line_of(path, "received:"), "received"),
+        ("pii.mobile", line_of(path, "13912345678"), "summary"),
+        ("ref.law", line_of(path, "laws:"), "laws[2]"),
+    ]
+    [pii] = only(report, "pii.mobile")
+    assert "139****5678" in pii["message"] and "13912345678" not in pii["message"]
+
+
+def test_an_unknown_field_does_not_hide_the_date_order_or_personal_data(capsys, qinghe):
+    path = qinghe / CASE
+    edit(path, "closed: 2026-03-12", "closed: 2026-03-01\nphone_note: 周女士手机13912345678")
+    code, report = check_json(capsys, qinghe)
+    found = [(p["rule"], p["line"], p["field"]) for p in report["problems"] if p["file"] == CASE]
+    note = line_of(path, "phone_note:")
+    assert code == 1 and sorted(found) == sorted([
+        ("schema.unknown_field", note, "phone_note"),
+        ("pii.mobile", note, "phone_note"),
+        ("schema.date_order", line_of(path, "closed:"), "closed"),
+    ])

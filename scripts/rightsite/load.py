@@ -98,8 +98,9 @@ def _report_yaml(project: Project, rel: str, doc: YamlDoc) -> None:
         project.problems.error(issue.rule, rel, issue.line, issue.field, issue.message)
 
 
-def _validate(project: Project, model: type[T], rel: str, doc: YamlDoc, base: tuple = ()) -> T | None:
-    record, found = validate_doc(model, doc, base)
+def _validate(project: Project, model: type[T], rel: str, doc: YamlDoc, base: tuple = (),
+              salvage: bool = False) -> T | None:
+    record, found = validate_doc(model, doc, base, salvage=salvage)
     for line, fld, rule, message in found:
         project.problems.error(rule, rel, line, fld, message)
     return record
@@ -134,7 +135,7 @@ def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | 
     if not isinstance(doc.data, dict):
         project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
         return None
-    record = _validate(project, model, rel, doc)
+    record = _validate(project, model, rel, doc, salvage=True)  # its problems are reported; the rest still checked
     return Loaded(record, rel, doc) if record is not None else doc
 
 

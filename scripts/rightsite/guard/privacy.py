@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
 from ..problems import Problems
-from ..yamlio import dotted
+from ..yamlio import YamlDoc, dotted
 from .pii import LABELS, Finding, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
@@ -132,6 +132,23 @@ def scan_records(project: Project) -> Problems:
             block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
             line = key_line + 1 + offset if block else key_line
             _problem(out, f, item.file, line, dotted(path), owner)
+    raw: list[tuple[str, YamlDoc, set[str]]] = [  # records that failed validation: every text they hold
+        (rel, doc, set()) for kind in project.invalid.values() for rel, doc in kind.values() if doc is not None]
+    for kind in (project.cases, project.events, project.standards):  # fields a record does not know (reported)
+        for item in kind.values():
+            known = set(type(item.record).model_fields)
+            if isinstance(item.doc.data, dict) and not known.issuperset(item.doc.data):
+                raw.append((item.file, item.doc, known))
+    for rel, doc, skip in raw:
+        allow = base_allow + _raw_allow(doc.data)
+        for path, text in _strings(doc.data, ()):
+            if path[0] not in skip:
+                for f in scan(text, tuple(allow)):
+                    line = doc.line_of(path)
+                    lines = _file_lines(project, rel)
+                    if 0 < line <= len(lines) and BLOCK_SCALAR.search(lines[line - 1]):
+                        line += 1 + text[: f.start].count("\n")
+                    _problem(out, f, rel, line, dotted(path), _raw_owner(project, doc.data))
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
         for f in scan(ch.body, tuple(allow)):
@@ -139,6 +156,30 @@ def scan_records(project: Project) -> Problems:
             _problem(out, f, ch.file, line, "body", ch.record.owner)
     scan.cache.save()
     return out
+
+
+def _strings(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every string in a raw document, `pii_allow` excepted."""
+    if isinstance(value, str) and value:
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k != "pii_allow":
+                yield from _strings(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, path + (i,))
+
+
+def _raw_allow(data: object) -> list[str]:
+    entries = data.get("pii_allow") if isinstance(data, dict) else None
+    return [e["text"] for e in entries if isinstance(e, dict) and isinstance(e.get("text"), str)] \
+        if isinstance(entries, list) else []
+
+
+def _raw_owner(project: Project, data: object) -> str:
+    owner = data.get("owner") if isinstance(data, dict) else None
+    return owner if isinstance(owner, str) else (project.site.record.group.owner if project.site else "")
 
 
 def _file_lines(project: Project, rel: str) -> list[str]:

@@ -89,10 +89,31 @@ def explain(err: Mapping[str, Any]) -> str:
     return f"{err.get('msg')}（值：{_plain(value)}）"
 
 
-def validate_doc(model: type[R], doc: YamlDoc, base: tuple = ()) -> tuple[R | None, list[tuple[int, str, str, str]]]:
+def _salvage(model: type[R], data: Any, exc: ValidationError) -> R | None:
+    """The record without the fields that failed, when each of them is optional or unknown, so that
+    a record with one wrong field still gets every other check (references, dates, personal data)
+    in the same run. None when a required field or the record as a whole is wrong."""
+    if not isinstance(data, dict):
+        return None
+    cleaned = dict(data)
+    for err in exc.errors():
+        top = err["loc"][0] if err["loc"] else None
+        known = model.model_fields.get(top) if isinstance(top, str) else None
+        if top not in cleaned or err["type"] == "missing" or (known is not None and known.is_required()):
+            return None
+        cleaned.pop(top)
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError:
+        return None
+
+
+def validate_doc(model: type[R], doc: YamlDoc, base: tuple = (),
+                 salvage: bool = False) -> tuple[R | None, list[tuple[int, str, str, str]]]:
     """Validate `doc.data` (at `base`) against `model`.
 
-    Returns the record (or None) and problems as (line, field, rule, message).
+    Returns the record (or None) and problems as (line, field, rule, message). With `salvage`, a record
+    whose wrong fields are all optional comes back without them, beside the problems.
     """
     data = doc.data
     for part in base:
@@ -109,4 +130,4 @@ def validate_doc(model: type[R], doc: YamlDoc, base: tuple = ()) -> tuple[R | No
                 "schema.unknown_field" if err["type"] == "extra_forbidden" else
                 "schema.date" if err["type"].startswith(("date", "datetime", "timezone")) else "schema.type")
             found.append((doc.line_of(path), dotted(path), rule, explain(err)))
-        return None, found
+        return (_salvage(model, data, exc) if salvage else None), found
