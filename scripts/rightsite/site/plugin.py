@@ -25,6 +25,8 @@ from ..clock import build_today
 from .. import urls
 from ..urls import SECTION_INTROS
 from ..load import LoadCache
+from ..problems import Problems
+from . import preview
 from .pages import SiteContent, make_env, section_intros
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
@@ -48,6 +50,9 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.project = None
         self.content: SiteContent | None = None
         self.edit_paths: dict[str, str] = {}
+        self.preview: dict | None = None  # `make serve` with problems: file -> its problems (site/preview.py)
+        self.preview_problems = Problems()
+        self.shown_problems: list = []  # those the pages of the last `make serve` build showed
         self.root: Path | None = None
         # set by `rightsite build`: (today, project, problems) it has already checked, so the
         # project is not read twice; `downloads` false leaves the PDFs to the caller (bench)
@@ -76,10 +81,16 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             for problem in problems.sorted():
                 # guard warnings (stale content) must not abort MkDocs' own strict mode: log them as info
                 (log.error if problem.level == "error" else log.info)(problem.text())
+        c_ = problems.counts()
         if problems.failed(self.config.strict_guard):
-            c_ = problems.counts()
-            raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
-                              f" Fix the problems above and build again.")
+            if not (self.serving and project.site is not None):
+                raise PluginError(f"rightsite check 发现 {c_['error']} 个错误、{c_['warning']} 个警告，未生成网站。"
+                                  f" Fix the problems above and build again.")
+            log.warning(f"预览：发现 {c_['error']} 个错误、{c_['warning']} 个警告，已显示在对应页面的顶部；"
+                        "公开发布（rightsite build）前必须改正。 Preview only: problems are shown on their pages.")
+        # `make serve`: problems shown on the pages (site/preview.py); the public build has none to show
+        self.preview = preview.by_file(problems) if self.serving and problems.items else None
+        self.preview_problems = problems
         self.project = project
         theme = self.root / self.config.theme_dir
         self.env = self.env or make_env(theme)
@@ -123,17 +134,23 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
                 files.remove(existing)
         self.edit_paths = {}
         assert self.content is not None  # set by on_config
+        same_problems = self.shown_problems == self.preview_problems.items  # else every page's banner changes
+        self.shown_problems = list(self.preview_problems.items)
         for page in self.content.pages(intros):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名。请删除或改名该文件。")
             file = File.generated(config, page.src_uri, content=page.markdown)
-            if self.serving and self.dirty and self.previous.get(page.src_uri) == page.markdown:
+            if self.serving and self.dirty and self.previous.get(page.src_uri) == page.markdown and same_problems:
                 # `make serve`: an unchanged generated page keeps its HTML from the last build
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             self.previous[page.src_uri] = page.markdown
             files.append(file)
             if page.edit_path:
                 self.edit_paths[page.src_uri] = page.edit_path
+        if self.preview is not None:
+            for uri, markdown in preview.stand_ins(self.project, self.preview):
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, content=markdown))
         return files
 
     # -- pages ----------------------------------------------------------------
@@ -147,6 +164,20 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
                 page.meta["title"] = html.escape(chapter.record.title)  # the theme prints titles as HTML
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
+
+    def on_page_content(self, html_, page, config, files):
+        if self.preview is None:
+            return html_
+        uri = page.file.src_uri
+        file = self.edit_paths.get(uri) or (f"content/{uri}" if not page.file.generated_by else None)
+        top = preview.page_box(self.preview[file]) if file in self.preview else ""
+        if uri == urls.HOME:
+            shown = set(self.edit_paths.values()) | {ch.file for ch in self.project.chapters.values()} \
+                | {rel for records in self.project.invalid.values() for rel, _ in records.values()}
+            rest = [p for f, found in self.preview.items() if f not in shown for p in found]
+            if rest:
+                top += preview.box(rest, "预览：以下文件的问题不在任何页面上")
+        return preview.summary_line(self.preview_problems) + top + html_
 
     def on_page_context(self, context, page, config, nav):
         path = self.edit_paths.get(page.file.src_uri)
