@@ -102,11 +102,14 @@ def check_laws(project: Project, today: dt.date) -> Problems:
         if law is None or not is_retired(law.record, today):
             continue  # an unknown id is `ref.law`
         rec = law.record
-        since = rec.repealed or "（日期未填）"
         repl = project.laws.get(rec.superseded_by) if rec.superseded_by else None
-        instead = f"，由 {repl.record.label}（{rec.superseded_by}）取代" if repl else ""
+        by = f"{repl.record.label}（{rec.superseded_by}）" if repl else ""
+        if rec.repealed:
+            what = f"已于 {rec.repealed} 废止" + (f"，由 {by}取代" if by else "")
+        else:
+            what = f"已由 {by}取代" if by else "已被取代"
         out.error("ref.law_repealed", c.file, c.line, c.field,
-                  f"引用的 {rec.label}（{c.law_id}）已废止或被取代（自 {since} 起）{instead}。请改为引用现行条款。"
+                  f"引用的 {rec.label}（{c.law_id}）{what}。请改为引用现行条款。"
                   " Cites a repealed or superseded article; cite the one in force.", c.owner)
     return out
 
