@@ -327,13 +327,16 @@ def test_hostile_law_text_is_shown_as_text(hostile):
 
 
 @pytest.mark.slow
-def test_case_page_links_land_on_the_article_text(qb):
-    """Every law a case page links to is an anchor of the laws page, with the article's text under it."""
+@pytest.mark.parametrize("path,cited", [("cases/2026-001", "data/cases/2026-001.yml"),
+                                        ("handbook/mingma-biaojia", "content/handbook/mingma-biaojia.md")])
+def test_law_links_land_on_the_article_text(qb, path, cited):
+    """Every law a case or chapter page links to is an anchor of the laws page, with the article's text under it."""
     laws = {law["id"]: law for law in fixture_yaml("qinghe", LAWS)["laws"]}
     html = page(qb.site, "laws")
-    case = yaml.safe_load((FIXTURES / "qinghe/data/cases/2026-001.yml").read_text(encoding="utf-8"))
-    links = re.findall(r'href="\.\./\.\./laws/#([^"]+)"', page(qb.site, "cases/2026-001"))
-    assert links == case["laws"]
+    front = (FIXTURES / "qinghe" / cited).read_text(encoding="utf-8").split("---\n")
+    record = yaml.safe_load(front[1] if cited.endswith(".md") else front[0])
+    links = re.findall(r'href="\.\./\.\./laws/#([^"]+)"', page(qb.site, path))
+    assert links == record["laws"]
     for law_id in links:
         assert html.count(f'id="{law_id}"') == 1
         block = article_block(html, law_id)
