@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, TODAY, Built, build_once, check_json, edit, fixture_project, run_cli
+from test_browser import _open, browser, desktop, phone, site_url  # noqa: F401  (its fixtures, shared)
 from test_fixtures import fixture_yaml, squash, visible_text
 
 LAWS = "data/laws.yml"
@@ -342,3 +343,27 @@ def test_law_links_land_on_the_article_text(qb, path, cited):
         block = article_block(html, law_id)
         first = laws[law_id]["text"].split("\n")[0]
         assert f"<p>{first}</p>" in block[block.index("<details"):], law_id
+
+
+# ---- in a browser: beside the summary on a wide screen, folded on a phone ------------------------
+@pytest.mark.slow
+@pytest.mark.browser
+def test_law_text_beside_the_summary_on_wide_screens_folded_on_phones(site_url, desktop, phone):  # noqa: F811
+    first = fixture_yaml("qinghe", LAWS)["laws"]
+    cpl24 = next(law for law in first if law["id"] == "cpl-24")["text"].split("\n")[0]
+    # a reader arrives from a case page's link
+    page, _, errors = _open(desktop, site_url + "laws/#cpl-24")
+    summary = page.locator("#cpl-24 + .rs-law .rs-law-summary")
+    text = page.locator("#cpl-24 + .rs-law .rs-law-text p").first
+    assert text.inner_text() == cpl24 and text.is_visible() and summary.is_visible()
+    s, t = summary.bounding_box(), text.bounding_box()
+    assert s and t and t["x"] >= s["x"] + s["width"] and abs(t["y"] - s["y"]) < s["height"]  # side by side
+    assert errors == []
+
+    page, _, errors = _open(phone, site_url + "laws/#cpl-24")
+    toggle = page.locator("#cpl-24 + .rs-law .rs-law-text > summary")
+    text = page.locator("#cpl-24 + .rs-law .rs-law-text p").first
+    assert toggle.inner_text().strip() == "查看条文原文" and toggle.is_visible() and not text.is_visible()
+    toggle.click()
+    assert text.is_visible() and text.inner_text() == cpl24
+    assert errors == []
