@@ -7,6 +7,7 @@ Templates live in theme/pages/*.md.j2 and get HTML-escaped values by default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,13 @@ def strip_label(summary: str, name: str) -> str:
         if found and head.strip() and (head.strip() in name or name in head.strip()):
             return rest.strip()
     return summary
+
+
+def law_text(text: object) -> Markup:
+    """An article's official text: every line is one paragraph (a 款 or a 项), escaped like any
+    record text; a line opening with "1." stays text, not a Markdown list."""
+    lines = [ln.strip() for ln in str(text or "").splitlines() if ln.strip()]
+    return Markup("\n\n".join(re.sub(r"^(\d+)([.)])", r"\1\\\2", str(inline(ln))) for ln in lines))
 
 
 @dataclass
@@ -76,7 +84,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, paras=paragraphs, money=money)
+    env.filters.update(inline=inline, paras=paragraphs, money=money, lawtext=law_text)
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
