@@ -78,7 +78,7 @@ def check_laws(project: Project, today: dt.date) -> Problems:
 
     for law_id, law in project.laws.items():
         rec = law.record
-        if rec.text is None and law_id in cited:
+        if rec.text is None and law_id in cited and rec.verified:  # an unverified one is warned about below
             out.warning("law.text_missing", law.file, law.line("id"), _field(law, "text"),
                         f"{rec.label}（{law_id}）没有条文原文（text），引用它的有：{_where(cited[law_id])}。"
                         "请从官方文本逐字照录本条全文（含各款）填入 text，并填写 source 和 checked。"
