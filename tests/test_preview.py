@@ -26,7 +26,7 @@ def preview_build(root: Path, site: Path, monkeypatch) -> None:
     monkeypatch.chdir(root)
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=False)
     config.plugins.on_startup(command="serve", dirty=False)
-    config.plugins["rightsite"].downloads = False  # the PDFs are not what this is about
+    setattr(config.plugins["rightsite"], "downloads", False)  # the PDFs are not what this is about
     build(config)
 
 
