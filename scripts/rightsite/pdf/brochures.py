@@ -95,6 +95,7 @@ def short_description(text: str, limit: int = FLYER_DESCRIPTION_CHARS) -> str:
 FLYER_WIDTH_MM = 178  # the flyer's text width (A4 less its margins, print.css @page flyer)
 PT_MM = 25.4 / 72
 TITLE_PT = (28.0, 46.0)  # the flyer title's smallest and largest size
+FLYER_DENSITIES = (("", 46.0), ("dense", 38.0), ("denser", 32.0))  # (class, largest title size)
 TITLE_BREAK = re.compile(r"(?<=[：:，,、；！？｜—）])|(?=（)|(?<=\S) (?=\S)")
 
 
@@ -103,12 +104,12 @@ def _ems(text: str) -> float:
     return sum(0.55 if ord(c) < 0x2E80 else 1.0 for c in text)
 
 
-def flyer_title(title: str) -> tuple[list[str], str]:
+def flyer_title(title: str, max_pt: float = TITLE_PT[1]) -> tuple[list[str], str]:
     """The flyer title as lines and an inline style, set as for a poster: as large as fits
     (28–46 pt); on one line when it fits at 40 pt, else on one line or on two broken at a
     natural pause (after ：，、, before （), whichever is larger; a title too long for either at 32 pt wraps in lines of even length
     (the width of its box), so no line is left with one or two characters."""
-    lo, hi = TITLE_PT
+    lo, hi = TITLE_PT[0], max_pt
 
     def fit(ems: float) -> float:  # the size (pt) at which `ems` fills the width
         return FLYER_WIDTH_MM / (ems + 0.3) / PT_MM
@@ -258,6 +259,7 @@ class Document:
     template: str  # theme/pdf/<name>.html.j2, for problems the template itself causes
     sources: list[Source] = field(default_factory=list)
     resources: list[Path] = field(default_factory=list)  # local files the HTML references
+    variants: list[str] = field(default_factory=list)  # tighter set-ups of `html`, tried in turn when it needs a second page
     problems: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # (rule, file, line, field, message)
 
 
@@ -511,11 +513,15 @@ class Brochures:
             doc = Document(urls.flyer_pdf(ev.id), "flyer", ev.title, "", self.p.root / "data",
                            created, (THEME_PDF / "flyer.html.j2").as_posix())
             doc.sources = [yaml_source(self.p, loaded), self.site_source]
-            doc.html = self.render("flyer.html.j2", doc.base_dir, title=ev.title, event=ev, day=day, hours=hours,
-                                   heading=flyer_title(ev.title), hours_size="long" if len(hours) > 11 else "short",
-                                   description=short_description(ev.description),
-                                   note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
-                                   url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+            # the roomy set-up first; a long title, note and description get the tighter ones
+            doc.html, *doc.variants = [
+                self.render("flyer.html.j2", doc.base_dir, title=ev.title, event=ev, day=day, hours=hours,
+                            heading=flyer_title(ev.title, max_pt), density=density,
+                            hours_size="long" if len(hours) > 11 else "short",
+                            description=short_description(ev.description),
+                            note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
+                            url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+                for density, max_pt in FLYER_DENSITIES]
             docs.append(doc)
         return docs
 
