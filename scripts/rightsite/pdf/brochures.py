@@ -533,8 +533,11 @@ class Brochures:
         doc = Document(urls.POSTER_PDF, "poster", f"{self.site.organiser}投诉渠道", "", self.p.root / "content",
                        created, (THEME_PDF / "poster.html.j2").as_posix())
         doc.sources = [self.site_source]
-        doc.html = self.render("poster.html.j2", doc.base_dir, title=doc.title, channels_url=urls.absolute(self.base_url, urls.CHANNELS),
-                               has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+        doc.html, *doc.variants = [
+            self.render("poster.html.j2", doc.base_dir, title=doc.title, density=density,
+                        channels_url=urls.absolute(self.base_url, urls.CHANNELS),
+                        has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+            for density in ("", "dense")]
         return doc
 
     def documents(self) -> list[Document]:
