@@ -116,6 +116,17 @@ class Site(Record):
     merchant_list: MerchantList | None = Field(
         None, title="公开商户名单",
         description="可选：公开一份检查合格的商户名单（放心消费承诺 / 示范店），单独成页；不写则网站不出现任何商户")
+    logo: OptText = Field(None, title="标志图片",
+                          description="可选：content/ 下的图片路径（如 assets/logo.png，png、jpg 或 svg），"
+                                      "印在手册和标准汇编的封面、活动海报和投诉渠道海报上；不写则不印标志")
+
+    @model_validator(mode="after")
+    def _logo_is_a_content_image(self):
+        """The logo is printed from the project (the PDFs load nothing else): a plain path under content/."""
+        if self.logo and not re.fullmatch(r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(?:png|jpg|jpeg|svg)", self.logo):
+            raise ValueError(f"logo：“{self.logo[:40]}”应为 content/ 下的图片路径，如 assets/logo.png（png、jpg 或 svg），"
+                             "不能是网址。 The logo must be a path under content/, e.g. assets/logo.png.")
+        return self
 
     @property
     def title(self) -> str:

@@ -92,6 +92,48 @@ def short_description(text: str, limit: int = FLYER_DESCRIPTION_CHARS) -> str:
     return first[:cut] + "。" if cut > limit // 3 else first[: limit - 2] + "……"
 
 
+FLYER_WIDTH_MM = 178  # the flyer's text width (A4 less its margins, print.css @page flyer)
+PT_MM = 25.4 / 72
+TITLE_PT = (28.0, 46.0)  # the flyer title's smallest and largest size
+FLYER_DENSITIES = (("", 46.0), ("dense", 38.0), ("denser", 32.0))  # (class, largest title size)
+TITLE_BREAK = re.compile(r"(?<=[：:，,、；！？｜—）])|(?=（)|(?<=\S) (?=\S)")
+
+
+def _ems(text: str) -> float:
+    """Printed width in em: CJK and full-width characters 1, ASCII about half."""
+    return sum(0.55 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+def flyer_title(title: str, max_pt: float = TITLE_PT[1]) -> tuple[list[str], str]:
+    """The flyer title as lines and an inline style, set as for a poster: as large as fits
+    (28–46 pt); on one line when it fits at 40 pt, else on one line or on two broken at a
+    natural pause (after ：，、, before （), whichever is larger; a title too long for either at 32 pt wraps in lines of even length
+    (the width of its box), so no line is left with one or two characters."""
+    lo, hi = TITLE_PT[0], max_pt
+
+    def fit(ems: float) -> float:  # the size (pt) at which `ems` fills the width
+        return FLYER_WIDTH_MM / (ems + 0.3) / PT_MM
+
+    total = _ems(title)
+    best = (fit(total), [title])
+    cuts = [m.start() for m in TITLE_BREAK.finditer(title) if 0 < m.start() < len(title)]
+    if cuts and best[0] < 40:
+        i = min(cuts, key=lambda i: max(_ems(title[:i]), _ems(title[i:])))
+        pieces = [title[:i].rstrip(), title[i:].lstrip()]
+        longest = max(_ems(p) for p in pieces)
+        if longest <= 0.75 * total and fit(longest) > best[0]:
+            best = (fit(longest), pieces)
+    if best[0] >= 32:
+        return best[1], f"font-size: {min(hi, best[0]):.1f}pt"
+    for lines in (2, 3, 4):
+        per = -(-total // lines)  # em per line
+        if fit(per) >= 32:
+            break
+    size = min(hi, max(lo, fit(per)))
+    box = min(FLYER_WIDTH_MM, (per + 0.8) * size * PT_MM)
+    return [title], f"font-size: {size:.1f}pt; max-width: {box:.1f}mm"
+
+
 def source_date(dates: list[dt.date]) -> dt.datetime:
     """The fixed date a PDF says it was made: SOURCE_DATE_EPOCH if set, else the latest date of its sources."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -217,6 +259,7 @@ class Document:
     template: str  # theme/pdf/<name>.html.j2, for problems the template itself causes
     sources: list[Source] = field(default_factory=list)
     resources: list[Path] = field(default_factory=list)  # local files the HTML references
+    variants: list[str] = field(default_factory=list)  # tighter set-ups of `html`, tried in turn when it needs a second page
     problems: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # (rule, file, line, field, message)
 
 
@@ -285,10 +328,25 @@ class Brochures:
         self.css_text = css_printed_text(self.css)
         self.site_source = yaml_source(project, project.site)
         self.laws = {k: v.record for k, v in project.laws.items()}
+        self.logo, self.logo_problem = self._logo()
+
+    def _logo(self) -> tuple[Path | None, tuple[str, str, int, str, str] | None]:
+        """The file of site.yml's `logo` (under content/), or None; a missing file is a problem (reported once)."""
+        if not self.site.logo:
+            return None, None
+        path = self.p.root / "content" / self.site.logo
+        if path.is_file():
+            return path, None
+        assert self.p.site is not None
+        return None, ("ref.file", self.p.site.file, self.p.site.line("logo"), "logo",
+                      f"标志图片 content/{self.site.logo} 不存在。请把图片放到 content/ 下这个位置，或改正 logo 的路径；"
+                      "不印标志就删去 logo 这一行。 The logo file does not exist under content/.")
 
     # ---- shared ---------------------------------------------------------------------------
-    def render(self, template: str, **ctx) -> str:
-        return self.env.get_template(template).render(site=self.site, base_url=self.base_url, **ctx)
+    def render(self, template: str, base_dir: Path | None = None, **ctx) -> str:
+        """The template's HTML; `logo` is the logo's path relative to `base_dir` (the document's), or ""."""
+        logo = Path(os.path.relpath(self.logo, base_dir)).as_posix() if self.logo and base_dir else ""
+        return self.env.get_template(template).render(site=self.site, base_url=self.base_url, logo=logo, **ctx)
 
     def law_label(self, law_id: str) -> str:
         law = self.laws.get(law_id)
@@ -396,7 +454,7 @@ class Brochures:
             doc.sources += self.law_sources(loaded.record.laws)
         doc.sources.append(self.site_source)
         has_12315 = any(ch.kind == "12315" for ch in self.site.channels)
-        doc.html = self.render("handbook.html.j2", title=doc.title, chapters=items, edition=edition,
+        doc.html = self.render("handbook.html.j2", doc.base_dir, title=doc.title, chapters=items, edition=edition,
                                created=created, has_12315=has_12315)
         return doc
 
@@ -423,7 +481,7 @@ class Brochures:
             ctxs = [self._standard_ctx(s) for s in loaded]
             all_laws = list(dict.fromkeys(i for s in loaded for c in s.record.clauses for i in c.laws))
             doc.sources = [yaml_source(self.p, s) for s in loaded] + self.law_sources(all_laws) + [self.site_source]
-            doc.html = self.render("standards.html.j2", title=doc.title, standards=ctxs, collection=True,
+            doc.html = self.render("standards.html.j2", doc.base_dir, title=doc.title, standards=ctxs, collection=True,
                                    created=created, appendix=[self.laws[i] for i in all_laws if i in self.laws])
             docs.append(doc)
         for s in loaded:
@@ -434,7 +492,7 @@ class Brochures:
             ctx = self._standard_ctx(s)
             doc.sources = [yaml_source(self.p, s)] + self.law_sources(
                 i for c in s.record.clauses for i in c.laws) + [self.site_source]
-            doc.html = self.render("standards.html.j2", title=title, standards=[ctx], collection=False,
+            doc.html = self.render("standards.html.j2", doc.base_dir, title=title, standards=[ctx], collection=False,
                                    created=created, appendix=ctx["cited"])
             docs.append(doc)
         return docs
@@ -455,10 +513,15 @@ class Brochures:
             doc = Document(urls.flyer_pdf(ev.id), "flyer", ev.title, "", self.p.root / "data",
                            created, (THEME_PDF / "flyer.html.j2").as_posix())
             doc.sources = [yaml_source(self.p, loaded), self.site_source]
-            doc.html = self.render("flyer.html.j2", title=ev.title, event=ev, day=day, hours=hours,
-                                   description=short_description(ev.description),
-                                   note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
-                                   url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+            # the roomy set-up first; a long title, note and description get the tighter ones
+            doc.html, *doc.variants = [
+                self.render("flyer.html.j2", doc.base_dir, title=ev.title, event=ev, day=day, hours=hours,
+                            heading=flyer_title(ev.title, max_pt), density=density,
+                            hours_size="long" if len(hours) > 11 else "short",
+                            description=short_description(ev.description),
+                            note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
+                            url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+                for density, max_pt in FLYER_DENSITIES]
             docs.append(doc)
         return docs
 
@@ -470,8 +533,11 @@ class Brochures:
         doc = Document(urls.POSTER_PDF, "poster", f"{self.site.organiser}投诉渠道", "", self.p.root / "content",
                        created, (THEME_PDF / "poster.html.j2").as_posix())
         doc.sources = [self.site_source]
-        doc.html = self.render("poster.html.j2", title=doc.title, channels_url=urls.absolute(self.base_url, urls.CHANNELS),
-                               has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+        doc.html, *doc.variants = [
+            self.render("poster.html.j2", doc.base_dir, title=doc.title, density=density,
+                        channels_url=urls.absolute(self.base_url, urls.CHANNELS),
+                        has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+            for density in ("", "dense")]
         return doc
 
     def documents(self) -> list[Document]:
@@ -479,6 +545,8 @@ class Brochures:
         from .checklists import checklist_documents
 
         docs = [self.handbook(), *self.standards(), *checklist_documents(self), *self.flyers(), self.poster()]
+        if self.logo_problem:
+            docs[0].problems.append(self.logo_problem)
         for doc in docs:
             template = Source(doc.template, _file_lines(self.p.root / doc.template))
             self.check_refs(doc, _strip_chapters(doc.html), template, doc.base_dir)
