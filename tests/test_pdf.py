@@ -453,16 +453,18 @@ def test_logo_from_site_yml_on_flyers_covers_and_poster(made):
     assert all(raster_images(p) == [] for p in dl.glob("checklists/*.pdf"))  # forms to fill in: no logo
 
 
-def test_logo_file_must_exist(tmp_path):
+def test_logo_file_must_exist(capsys, tmp_path):
+    from conftest import check_json
+
     root = fixture_project("qinghe", tmp_path / "proj")
     (root / "content/assets/logo.png").unlink()
-    project = load_project(root)
-    docs = Brochures(project, TODAY_D, prepare_fonts(ROOT / ".cache"), ProjectFetcher(root)).documents()
-    found = [(rule, file, line, fld, msg) for d in docs for rule, file, line, fld, msg in d.problems]
-    assert found == [("ref.file", "data/site.yml", line_of(root / "data/site.yml", "logo: assets/logo.png"), "logo",
-                      "标志图片 content/assets/logo.png 不存在。请把图片放到 content/ 下这个位置，或改正 logo 的路径；"
-                      "不印标志就删去 logo 这一行。 The logo file does not exist under content/.")]
-    assert all('class="fl-logo"' not in d.html for d in docs if d.kind == "flyer")
+    code, report = check_json(capsys, root)
+    found = [(p["rule"], p["file"], p["line"], p["field"], p["message"]) for p in report["problems"]]
+    assert code == 1 and found == [("ref.file", "data/site.yml", line_of(root / "data/site.yml", "logo: assets/logo.png"),
+                                    "logo", "标志图片 content/assets/logo.png 不存在。请把图片放到 content/ 下这个位置，"
+                                    "或改正 logo 的路径；不印标志就删去 logo 这一行。 The logo file does not exist under content/.")]
+    docs = Brochures(load_project(root), TODAY_D, prepare_fonts(ROOT / ".cache"), ProjectFetcher(root)).documents()
+    assert all('class="fl-logo"' not in d.html for d in docs if d.kind == "flyer")  # no broken image either
 
 
 def test_logo_must_be_a_project_image(capsys, tmp_path):

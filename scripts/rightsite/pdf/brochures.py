@@ -328,19 +328,12 @@ class Brochures:
         self.css_text = css_printed_text(self.css)
         self.site_source = yaml_source(project, project.site)
         self.laws = {k: v.record for k, v in project.laws.items()}
-        self.logo, self.logo_problem = self._logo()
+        self.logo = self._logo()
 
-    def _logo(self) -> tuple[Path | None, tuple[str, str, int, str, str] | None]:
-        """The file of site.yml's `logo` (under content/), or None; a missing file is a problem (reported once)."""
-        if not self.site.logo:
-            return None, None
-        path = self.p.root / "content" / self.site.logo
-        if path.is_file():
-            return path, None
-        assert self.p.site is not None
-        return None, ("ref.file", self.p.site.file, self.p.site.line("logo"), "logo",
-                      f"标志图片 content/{self.site.logo} 不存在。请把图片放到 content/ 下这个位置，或改正 logo 的路径；"
-                      "不印标志就删去 logo 这一行。 The logo file does not exist under content/.")
+    def _logo(self) -> Path | None:
+        """The file of site.yml's `logo` (under content/), or None (a missing file is `check`'s ref.file error)."""
+        path = self.p.root / "content" / self.site.logo if self.site.logo else None
+        return path if path is not None and path.is_file() else None
 
     # ---- shared ---------------------------------------------------------------------------
     def render(self, template: str, base_dir: Path | None = None, **ctx) -> str:
@@ -545,8 +538,6 @@ class Brochures:
         from .checklists import checklist_documents
 
         docs = [self.handbook(), *self.standards(), *checklist_documents(self), *self.flyers(), self.poster()]
-        if self.logo_problem:
-            docs[0].problems.append(self.logo_problem)
         for doc in docs:
             template = Source(doc.template, _file_lines(self.p.root / doc.template))
             self.check_refs(doc, _strip_chapters(doc.html), template, doc.base_dir)
