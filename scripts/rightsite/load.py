@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .model import Case, Categories, Chapter, Event, Inspection, Law, Report, Site, Standard, Survey
-from .model.common import Record, validate_doc
+from .model.common import Record, clip, validate_doc
 from .model.complaints import ComplaintTable, complaints_path, read_complaints
 from .problems import Problems
-from .yamlio import YamlDoc, parse_yaml
+from .yamlio import YamlDoc, dotted, parse_yaml
 
 T = TypeVar("T", bound=Record)
 TI = TypeVar("TI", bound=Case | Event | Standard | Inspection)  # the models read one per file from a folder, each with an `id`
@@ -289,7 +289,74 @@ def load_project(root: Path | str, cache: LoadCache | None = None) -> Project:
     project.chapters = _load_chapters(project, project.root / "content" / "handbook")
     _load_yearly(project)
     _check_tree(project)
+    check_fields(project)
     return project
+
+
+# ---- fields that end up in links, attributes and labels ---------------------------------------
+
+# Labels (a law's short name and article, a category's name) are printed inside links, headings,
+# table cells and <meta>: besides being escaped there, they may not carry markup at all.
+LABEL_FORBIDDEN = re.compile(r"[<>\[\]{}|*_`\\#&\"]|[\x00-\x1f\x7f-\x9f]")
+_CHANNEL_KINDS = {"hotline": "tel", "12315": "tel", "email": "email", "online": "https"}
+
+
+def url_message(value: str, kind: str, reason: str) -> str:
+    """The message of a URL-valued field that failed `urls.url_problem`: value (masked, clipped),
+    why, and what to write instead."""
+    from .urls import EXAMPLES, URL_KINDS
+
+    what = {"tel": "电话号码", "email": "邮箱地址"}.get(kind, f"完整网址（只用 {'/'.join(URL_KINDS[kind])}）")
+    return (f"“{clip(value)}”不能作为链接：{reason}。请改成 {EXAMPLES[kind]} 这样的{what}。"
+            f" Fix the value, e.g. {EXAMPLES[kind]}.")
+
+
+def check_fields(project: Project) -> None:
+    """Every URL-valued field parsed against its scheme allowlist, every label free of markup
+    (rules `schema.url`, `schema.label`), each error at the value's line."""
+    from .urls import url_problem
+
+    def url(item: Loaded, path: tuple, value: str | None, kind: str) -> None:
+        if not value:
+            return
+        reason = url_problem(value, kind)
+        if reason:
+            project.problems.error("schema.url", item.file, item.line(*path), dotted(item.base + path),
+                                   url_message(value, kind, reason))
+
+    def label(item: Loaded, path: tuple, value: str | None) -> None:
+        bad = LABEL_FORBIDDEN.search(value or "")
+        if bad:
+            ch = bad.group(0)
+            shown = f"“{ch}”" if ch.isprintable() else f"控制字符 U+{ord(ch):04X}"
+            project.problems.error("schema.label", item.file, item.line(*path), dotted(item.base + path),
+                                   f"“{clip(value)}”含有{shown}：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # & \" 等符号。"
+                                   "请删去该符号。 Labels are plain text: remove the markup character.")
+
+    if project.site is not None:
+        site = project.site
+        rec = site.record
+        url(site, ("base_url",), rec.base_url, "site")
+        url(site, ("repo_url",), rec.repo_url, "web")
+        if rec.edit_uri and not re.fullmatch(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*/?", rec.edit_uri):
+            project.problems.error("schema.url", site.file, site.line("edit_uri"), "edit_uri",
+                                   "编辑链接路径只能是由字母、数字、-、_、. 组成的相对路径，如 edit/main/。"
+                                   " edit_uri is a relative path such as edit/main/.")
+        for i, ch in enumerate(rec.channels):
+            if ch.kind in _CHANNEL_KINDS:
+                url(site, ("channels", i, "value"), ch.value, _CHANNEL_KINDS[ch.kind])
+            url(site, ("channels", i, "url"), ch.url, "web")
+    for law in project.laws.values():
+        url(law, ("url",), law.record.url, "web")
+        for name in ("law", "short", "article"):
+            label(law, (name,), getattr(law.record, name))
+    if project.categories is not None:
+        cats = project.categories
+        for group in ("natures", "sectors", "channels", "outcomes"):
+            for i, cat in enumerate(getattr(cats.record, group)):
+                label(cats, (group, i, "name"), cat.name)
+                for j, alias in enumerate(getattr(cat, "aliases", []) or []):
+                    label(cats, (group, i, "aliases", j), alias)
 
 
 def _yearly_files(project: Project, folder: str, suffix: str) -> list[tuple[int, Path]]:

@@ -69,3 +69,16 @@ def paragraphs(text: object) -> Markup:
 def money(value: SupportsFloat | str) -> str:
     """3200 -> 3,200.00"""
     return f"{float(value):,.2f}"
+
+
+def link(value: object, kind: str = "web") -> Markup:
+    """The destination of a Markdown link to a record's URL, phone or e-mail (`kind` as in
+    urls.URL_KINDS): parsed and checked by `urls.href`, percent-encoded so it cannot close the
+    link, and "#" when the value is not an address of that kind (the guard reports it)."""
+    from ..urls import href
+
+    return Markup(href(str(value or ""), kind) or "#")
+
+
+# the page templates' filters (theme/pages/*.j2): every record value goes through one of these
+FILTERS = {"inline": inline, "paras": paragraphs, "money": money, "link": link}

@@ -139,6 +139,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     # -- pages ----------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
+        if isinstance(page.meta.get("description"), str):  # the theme prints it into <meta> unescaped
+            page.meta["description"] = html.escape(page.meta["description"])
         if uri.startswith("handbook/") and uri != urls.HANDBOOK_INDEX:
             chapter = self.project.chapters.get(Path(uri).stem)
             if chapter is not None:

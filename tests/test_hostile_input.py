@@ -1,0 +1,130 @@
+"""Hostile input: what an editor (or an attacker with commit rights) can type into a record or a
+chapter, and what the guard and the site make of it.
+
+Each test is one attack against a fresh copy of the qinghe fixture. Either `check` refuses it
+with the exact message at the value's file and line, or what a visitor gets is harmless: the
+attack text shows escaped on the page, never as markup. Pages are rendered here the way MkDocs
+renders them (the generated Markdown through Python-Markdown with mkdocs.yml's extensions),
+without a full build, so the battery stays fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from conftest import ROOT, TODAY, check_json, edit, line_of
+from rightsite.load import load_project
+from rightsite.site.pages import SiteContent, section_intros
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+def md_to_html(text: str) -> str:
+    """Markdown as the site renders it (the extensions of mkdocs.yml that matter for markup)."""
+    return markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables", "def_list", "admonition", "toc"])
+
+
+def page_html(root: Path, src_uri: str) -> str:
+    """The HTML body of one generated page of the project at `root`, even if `check` refuses
+    the project (the escaping must not depend on the guard having run)."""
+    project = load_project(root)
+    content = SiteContent(project, DAY, root / "theme")
+    if src_uri.startswith("handbook/") and src_uri != "handbook/index.md":
+        chapter = project.chapters[Path(src_uri).stem]
+        return md_to_html(content.chapter_markdown(chapter, chapter.body))
+    pages = {p.src_uri: p for p in content.pages(section_intros(root))}
+    return md_to_html(pages[src_uri].markdown)
+
+
+def problems(capsys, root: Path, rule_prefix: str) -> list[dict]:
+    _, data = check_json(capsys, root)
+    return [p for p in data["problems"] if p["rule"].startswith(rule_prefix)]
+
+
+def one(capsys, root: Path, rule_prefix: str) -> dict:
+    found = problems(capsys, root, rule_prefix)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ---- 1. URL fields ----------------------------------------------------------------------------
+
+SITE = "data/site.yml"
+URL_FORBIDDEN = "地址中不能有空格、引号、尖括号、括号、花括号或不可见字符 contains a forbidden character"
+
+
+def url_msg(value: str, reason: str, example: str, what: str) -> str:
+    return f"“{value}”不能作为链接：{reason}。请改成 {example} 这样的{what}。 Fix the value, e.g. {example}."
+
+
+@pytest.mark.parametrize("old, new, field, shown, reason, kind", [
+    ("base_url: https://weiquan.qinghe-plaza.example/",
+     'base_url: "https://weiquan.qinghe-plaza.example/\\"><script>alert(1)</script>/"', "base_url",
+     'https://weiquan.qinghe-plaza.example/...', f"含有“\"”（U+0022）：{URL_FORBIDDEN}", "site"),
+    ("base_url: https://weiquan.qinghe-plaza.example/", "base_url: javascript://x.cn/%0aalert(1)//", "base_url",
+     "javascript://x.cn/%0aalert(1)//", "只能以 http://、https:// 开头（现为“javascript”） the scheme must be http or https", "site"),
+    ("base_url: https://weiquan.qinghe-plaza.example/", "base_url: https://weiquan.qinghe-plaza.example/?a=1#/", "base_url",
+     "https://weiquan.qinghe-plaza.example/...",
+     "网站地址应以 / 结尾，且不带 ? 或 # the site address ends with / and has no query or fragment", "site"),
+    ("repo_url: https://code.qinghe-plaza.example/kefu/weiquan", "repo_url: javascript:alert(document.cookie)", "repo_url",
+     "javascript:alert(document.cookie)", "只能以 http://、https:// 开头（现为“javascript”） the scheme must be http or https", "web"),
+    ("repo_url: https://code.qinghe-plaza.example/kefu/weiquan", "repo_url: https://evil@code.qinghe-plaza.example/", "repo_url",
+     "https://evil@code.qinghe-plaza.example/", "不能含用户名或密码（@ 之前的部分） no user name or password", "web"),
+    ("value: weiquan@qinghe-plaza.example", 'value: "x@y.cn){onclick=alert(1)}"', "channels[3].value",
+     "x@y.cn){onclick=alert(1)}", f"含有“)”（U+0029）：{URL_FORBIDDEN}", "email"),
+    ("url: https://www.12315.cn/", "url: data:text/html;base64,PHNjcmlwdD4=", "channels[4].url",
+     "data:text/html;base64,PHNjcmlwdD4=", "只能以 http://、https:// 开头（现为“data”） the scheme must be http or https", "web"),
+    ("url: https://www.12315.cn/", 'url: "https://www.12315.cn/\u2060x"', "channels[4].url",
+     "https://www.12315.cn/ x", f"含有不可见字符（U+2060）：{URL_FORBIDDEN}", "web"),
+    ("value: 400-660-1315", 'value: "400-660-1315{onclick=alert(1)}"', "channels[0].value",
+     "40******15{onclick=alert(1)}", "电话号码只能包含数字、空格和连字符 a phone number is digits, spaces and dashes", "tel"),
+])
+def test_url_fields_are_parsed_against_a_scheme_allowlist(capsys, qinghe, old, new, field, shown, reason, kind):
+    path = qinghe / SITE
+    edit(path, old, new)
+    example, what = {"site": ("https://www.example.cn/", "完整网址（只用 http/https）"),
+                     "web": ("https://www.example.cn/page", "完整网址（只用 http/https）"),
+                     "email": ("service@example.cn", "邮箱地址"), "tel": ("0571-8888 6666", "电话号码")}[kind]
+    found = [p for p in problems(capsys, qinghe, "schema.") if p["field"] == field]
+    assert len(found) == 1, found
+    p = found[0]
+    assert (p["rule"], p["file"], p["line"]) == ("schema.url", SITE, line_of(path, new.split(":")[0] + ":" + new.split(":", 1)[1][:8]))
+    assert p["message"] == url_msg(shown, reason, example, what)
+
+
+def test_a_law_url_must_be_http(capsys, qinghe):
+    path = qinghe / "data" / "laws.yml"
+    edit(path, "    article: 第七条\n", "    article: 第七条\n    url: 'javascript:alert(1)'\n")
+    p = one(capsys, qinghe, "schema.url")
+    assert (p["file"], p["line"], p["field"]) == ("data/laws.yml", line_of(path, "javascript:"), "laws[0].url")
+    assert p["message"] == url_msg("javascript:alert(1)", "只能以 http://、https:// 开头（现为“javascript”） the scheme must be http or https",
+                                   "https://www.example.cn/page", "完整网址（只用 http/https）")
+
+
+def test_edit_uri_is_a_plain_relative_path(capsys, qinghe):
+    path = qinghe / SITE
+    edit(path, "edit_uri: src/branch/main/", 'edit_uri: "x\\" onmouseover=\\"alert(1)"')
+    p = one(capsys, qinghe, "schema.url")
+    assert (p["file"], p["line"], p["field"]) == (SITE, line_of(path, "edit_uri:"), "edit_uri")
+    assert p["message"] == ("编辑链接路径只能是由字母、数字、-、_、. 组成的相对路径，如 edit/main/。"
+                            " edit_uri is a relative path such as edit/main/.")
+
+
+def test_email_channel_never_becomes_an_attribute_on_the_home_page(qinghe):
+    """Even unchecked (a preview of a broken project), the e-mail value stays text."""
+    edit(qinghe / SITE, "value: weiquan@qinghe-plaza.example", 'value: "x@y.cn){onclick=alert(1)}"')
+    for uri in ("index.md", "channels.md"):
+        html = page_html(qinghe, uri)
+        assert 'onclick="' not in html and "onclick='" not in html
+        # the visitor reads the value as typed, and it links nowhere
+        assert '<a href="#">x@y.cn)&#123;onclick=alert(1)&#125;</a>' in html
+
+
+def test_channel_links_are_written_from_the_parsed_value(qinghe):
+    html = page_html(qinghe, "channels.md")
+    assert '<a href="mailto:weiquan@qinghe-plaza.example">weiquan@qinghe-plaza.example</a>' in html
+    assert '<a href="tel:4006601315">400-660-1315</a>' in html
