@@ -14,9 +14,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-import yaml
 
-from conftest import ROOT, TODAY, check_json, edit, line_of
+from conftest import TODAY, check_json, edit, line_of
 from rightsite.load import load_project
 from rightsite.site.pages import SiteContent, section_intros
 
@@ -128,3 +127,67 @@ def test_channel_links_are_written_from_the_parsed_value(qinghe):
     html = page_html(qinghe, "channels.md")
     assert '<a href="mailto:weiquan@qinghe-plaza.example">weiquan@qinghe-plaza.example</a>' in html
     assert '<a href="tel:4006601315">400-660-1315</a>' in html
+
+
+# ---- 2. labels and metadata -----------------------------------------------------------------
+
+LAWS = "data/laws.yml"
+LINK_ATTACK = "](javascript:alert(1))[点我"
+
+
+def label_msg(value: str, char: str) -> str:
+    return (f"“{value}”含有“{char}”：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # & \" 等符号。"
+            "请删去该符号。 Labels are plain text: remove the markup character.")
+
+
+@pytest.mark.parametrize("file, old, new, field, shown, char", [
+    (LAWS, "    article: 第八条", f"    article: '第八条{LINK_ATTACK}'", "laws[1].article", f"第八条{LINK_ATTACK}", "]"),
+    (LAWS, "    short: 消法", "    short: '消法\"><img src=x onerror=alert(1)>'", "laws[0].short",
+     '消法"><img src=x onerror=alert(1)>', '"'),
+    ("data/categories.yml", "  - name: 商品质量", "  - name: '商品质量{: onclick=alert(1) }'", "natures[0].name",
+     "商品质量{: onclick=alert(1) }", "{"),
+    (LAWS, "    law: 中华人民共和国消费者权益保护法", "    law: \"中华人民共和国消费者权益保护法\\x01\"", "laws[0].law",
+     "中华人民共和国消费者权益保护法 ", "控制字符 U+0001"),
+])
+def test_labels_with_markup_are_refused(capsys, qinghe, file, old, new, field, shown, char):
+    path = qinghe / file
+    edit(path, old, new)
+    found = [p for p in problems(capsys, qinghe, "schema.") if p["field"] == field]
+    assert len(found) == 1, found
+    p = found[0]
+    assert (p["rule"], p["file"], p["line"]) == ("schema.label", file, line_of(path, new.strip()[:12]))
+    want = label_msg(shown, char) if len(char) == 1 else label_msg(shown, char).replace(f"含有“{char}”", f"含有{char}")
+    assert p["message"] == want
+
+
+def test_a_law_label_is_text_on_every_page_that_cites_it(qinghe):
+    """A law's article with a Markdown link in it: on the case page, the chapter's law list and
+    the law page, the visitor reads the brackets; no javascript: link exists."""
+    edit(qinghe / LAWS, "    article: 第八条", f"    article: '第八条{LINK_ATTACK}'")
+    for uri in ("cases/2025-001.md", "handbook/quanli.md", "laws.md"):
+        html = page_html(qinghe, uri)
+        assert "javascript:" not in html.replace(f"第八条{LINK_ATTACK}", ""), uri
+        assert 'href="javascript' not in html, uri
+        assert f"《消法》第八条{LINK_ATTACK}</a>" in html or f"第八条{LINK_ATTACK}" in html, uri
+    assert '<a href="../laws.md#cpl-8">《消法》第八条](javascript:alert(1))[点我</a>' in page_html(qinghe, "handbook/quanli.md")
+
+
+def test_a_standard_cites_a_law_whose_short_name_carries_html(qinghe):
+    edit(qinghe / LAWS, "    short: 实施条例\n    article: 第四十四条", "    short: '条例<script>alert(1)</script>'\n    article: 第四十四条")
+    std = next(p.stem for p in (qinghe / "data" / "standards").glob("*.yml") if "reg-44" in p.read_text(encoding="utf-8"))
+    html = page_html(qinghe, f"standards/{std}.md")
+    assert "<script>" not in html
+    assert "《条例&lt;script&gt;alert(1)&lt;/script&gt;》" in html
+
+
+def test_a_description_cannot_break_out_of_meta(qinghe):
+    """The theme prints page.meta.description into <meta content="..."> unescaped: the plugin
+    escapes it for every page (chapters and hand-written pages alike)."""
+    from types import SimpleNamespace
+
+    from rightsite.site.plugin import RightsitePlugin
+
+    page = SimpleNamespace(meta={"description": '"><script>alert(1)</script>'},
+                           file=SimpleNamespace(src_uri="about.md"))
+    assert RightsitePlugin().on_page_markdown("# x", page, None, None) == "# x"
+    assert page.meta["description"] == "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
