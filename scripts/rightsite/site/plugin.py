@@ -150,6 +150,13 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
 
+    def on_page_content(self, html, page, config, files):
+        """Hand-written pages (chapters, content/*.md) publish only the allow-list of site/markup.py;
+        the guard has reported what is dropped (link.html, link.scheme)."""
+        from .markup import sanitize_html
+
+        return sanitize_html(html) if page.file.generated_by is None else html
+
     def on_page_context(self, context, page, config, nav):
         path = self.edit_paths.get(page.file.src_uri)
         if path and config.repo_url:
