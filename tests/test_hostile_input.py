@@ -269,3 +269,92 @@ def test_the_handbook_markup_survives_the_sanitizer():
                       " · [电话](tel:12315) · [邮件](mailto:a@b.cn)\n\n## 标题 { #anchor .note }")
     assert sanitize_html(html) == html.replace(" />", ">").replace('style="text-align: left;"', 'style="text-align:left"').replace(
         'style="text-align: right;"', 'style="text-align:right"')
+
+
+# ---- 4. files under content/ ------------------------------------------------------------------
+
+def link_msg(why: str, top: str = "content") -> str:
+    return (f"这是{why}的链接（symlink），其内容会被公开。{top}/ 中的链接只能指向 {top}/ 里的文件；"
+            f"请删除它，把需要的文件复制进来。 A symlink leading outside {top}/ (or to a folder); copy the file in instead.")
+
+
+@pytest.mark.parametrize("name, target, why", [
+    ("git", "../.git", "指向文件夹 .git/"),
+    ("ledger.csv", "../../data/complaints/2024.csv", "指向 content/ 以外的 data/complaints/2024.csv"),
+    ("loop", "..", "指向整个项目文件夹"),
+    ("site.md", "../../data/site.yml", "指向 content/ 以外的 data/site.yml"),
+    ("passwd.md", "/etc/passwd", "指向项目以外"),
+])
+def test_symlinks_out_of_content_are_refused(capsys, qinghe, name, target, why):
+    (qinghe / ".git").mkdir(exist_ok=True)
+    (qinghe / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    link = qinghe / "content" / ("handbook" if target.startswith("../../") else "") / name
+    link.symlink_to(target)
+    p = one(capsys, qinghe, "schema.file")
+    assert (p["file"], p["line"]) == (link.relative_to(qinghe).as_posix(), 1)
+    assert p["message"] == link_msg(why)
+
+
+def test_a_symlink_loop_does_not_hang_the_check(capsys, qinghe):
+    """ln -s .. content/x, and a -> b -> a: both reported at once (os.walk never follows them)."""
+    import time
+
+    (qinghe / "content" / "x").symlink_to("..")
+    (qinghe / "content" / "a.md").symlink_to("b.md")
+    (qinghe / "content" / "b.md").symlink_to("a.md")
+    t0 = time.monotonic()
+    found = problems(capsys, qinghe, "schema.file")
+    assert time.monotonic() - t0 < 30
+    assert [(p["file"], p["message"][:11]) for p in found] == [
+        ("content/a.md", "这是一个失效或循环的链"), ("content/b.md", "这是一个失效或循环的链"), ("content/x", "这是指向整个项目文件夹")]
+
+
+def test_a_symlink_to_a_file_inside_content_is_fine(capsys, qinghe):
+    (qinghe / "content" / "handbook" / "rights.md").symlink_to("quanli.md")
+    assert problems(capsys, qinghe, "schema.file") == []
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "2024.csv", "export.CSV", "page.html", "data.json"])
+def test_files_other_than_pages_and_images_are_refused(capsys, qinghe, name):
+    (qinghe / "content" / name).write_text("张伟 13812345678\n", encoding="utf-8")
+    p = one(capsys, qinghe, "schema.file")
+    assert (p["file"], p["line"]) == (f"content/{name}", 1)
+    assert p["message"] == (f"content/ 中只能放 Markdown 页面和图片（png、jpg、gif、webp、svg）：{name} 会原样公开，"
+                            "且不经个人信息检查。请删除它，或把内容写进 Markdown 页面。"
+                            " Only Markdown pages and images belong in content/; this file would be published unchecked.")
+
+
+def test_dotfiles_are_not_reported(capsys, qinghe):
+    (qinghe / "content" / ".DS_Store").write_bytes(b"\0\1")
+    assert problems(capsys, qinghe, "schema.file") == []
+
+
+@pytest.mark.parametrize("svg, line, shown", [
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', 2, "<script"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>', 1, "onload="),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n\n<image href="https://evil.example/t.png"/></svg>', 3, 'href="https:'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>', 1, 'href="javascript:'),
+])
+def test_an_svg_with_a_script_is_refused(capsys, qinghe, svg, line, shown):
+    (qinghe / "content" / "handbook" / "pic.svg").write_text(svg, encoding="utf-8")
+    p = one(capsys, qinghe, "schema.file")
+    assert (p["file"], p["line"]) == ("content/handbook/pic.svg", line)
+    assert p["message"] == (f"SVG 图片中有“{shown}”：图片里不能有脚本、事件属性或对外引用。请用绘图软件重新导出为纯图形（或改用 PNG）。"
+                            " An SVG with a script, an event handler or an outside reference; export a plain drawing.")
+
+
+def test_the_text_of_an_svg_is_scanned_for_personal_data(capsys, qinghe):
+    (qinghe / "content" / "handbook" / "card.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 20">\n<rect width="100" height="20"/>\n'
+        '<text x="1" y="15">联系人手机 13812345678</text></svg>', encoding="utf-8")
+    p = one(capsys, qinghe, "pii.")
+    assert (p["rule"], p["file"], p["line"]) == ("pii.mobile", "content/handbook/card.svg", 3)
+    assert "138****5678" in p["message"] and "13812345678" not in p["message"]
+
+
+def test_a_section_intro_is_scanned_for_personal_data(capsys, qinghe):
+    path = qinghe / "content" / "cases" / "index.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n本页案例由消费者王芳提供，电话 139 1234 5678。\n", encoding="utf-8")
+    found = problems(capsys, qinghe, "pii.")
+    assert [(p["rule"], p["file"], p["line"]) for p in found] == [
+        ("pii.mobile", "content/cases/index.md", line_of(path, "王芳")), ("pii.name", "content/cases/index.md", line_of(path, "王芳"))]

@@ -455,25 +455,87 @@ def read_table(project: Project, year: int, problems: Problems) -> ComplaintTabl
 
 
 
+# what content/ may hold: MkDocs publishes every file there as it is, so anything but pages and
+# images (a .txt note, a .csv export, an .html page) would go out unchecked
+CONTENT_TYPES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+SVG_ACTIVE = re.compile(r"<\s*(script|foreignObject|iframe|embed|object|handler|!ENTITY)\b|\bon[a-z]+\s*=|javascript\s*:|"
+                        r"(?:href|src)\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def walk_files(base: Path) -> list[Path]:
+    """Every file under `base`, symlinks included but never followed (a link to `..` cannot loop)."""
+    out: list[Path] = []
+    if not base.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames.sort()
+        out += [Path(dirpath) / n for n in sorted(filenames)]
+        out += [Path(dirpath) / n for n in dirnames if (Path(dirpath) / n).is_symlink()]
+    return out
+
+
 def _check_tree(project: Project) -> None:
-    """Nothing under data/ or content/ may lead outside the project (a symlink would publish
-    whatever it points at), and every Markdown page must be UTF-8 (MkDocs would crash)."""
+    """Nothing under data/, content/ or theme/ may lead elsewhere (a symlink would publish what it
+    points at: .git objects, the complaint ledger), content/ holds only pages and images, and
+    every Markdown page must be UTF-8 (MkDocs would crash)."""
+    root = project.root
     for top in ("data", "content", "theme"):
-        base = project.root / top
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            for name in dirnames + filenames:
-                path = Path(dirpath) / name
-                if path.is_symlink():
-                    target = path.resolve()
-                    if project.root != target and project.root not in target.parents:
-                        project.problems.error("schema.file", project.rel(path), 1, "",
-                                               "这是指向项目以外的链接（symlink），其内容会被公开。请删除它，把文件复制进仓库。"
-                                               " A symlink to outside the project; copy the file in instead.")
-            if top == "content":
-                for name in filenames:
-                    path = Path(dirpath) / name
-                    if name.endswith(".md") and not path.is_symlink() and "handbook" not in path.relative_to(base).parts[:1]:
-                        _read_text(project, path)
+        base = root / top
+        for path in walk_files(base):
+            rel = project.rel(path)
+            if path.is_symlink():
+                _check_link(project, path, rel, base)
+                continue
+            if top != "content" or path.name.startswith("."):
+                continue  # MkDocs never publishes dotfiles
+            suffix = path.suffix.lower()
+            if suffix not in CONTENT_TYPES:
+                project.problems.error("schema.file", rel, 1, "",
+                                       f"content/ 中只能放 Markdown 页面和图片（png、jpg、gif、webp、svg）：{path.name} 会原样公开，"
+                                       "且不经个人信息检查。请删除它，或把内容写进 Markdown 页面。"
+                                       " Only Markdown pages and images belong in content/; this file would be published unchecked.")
+            elif suffix == ".svg":
+                _check_svg(project, path, rel)
+            elif suffix == ".md" and "handbook" not in path.relative_to(base).parts[:1]:
+                _read_text(project, path)
+
+
+def _check_link(project: Project, path: Path, rel: str, base: Path) -> None:
+    root = project.root
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop (a -> b -> a)
+        project.problems.error("schema.file", rel, 1, "",
+                               "这是一个失效或循环的链接（symlink）。请删除它，把文件复制进仓库。"
+                               " A dangling or looping symlink; remove it and copy the file in.")
+        return
+    shown = target.relative_to(root).as_posix() if root in target.parents else ""
+    if target == root:
+        why = "指向整个项目文件夹"
+    elif not shown:
+        why = "指向项目以外"
+    elif target.is_dir():
+        why = f"指向文件夹 {shown}/"
+    elif (root / ".git") in target.parents or base not in target.parents:
+        why = f"指向 {base.name}/ 以外的 {shown}"
+    else:
+        return  # a file inside the same folder: published (or read) like the file itself
+    project.problems.error("schema.file", rel, 1, "",
+                           f"这是{why}的链接（symlink），其内容会被公开。{base.name}/ 中的链接只能指向 {base.name}/ 里的文件；"
+                           "请删除它，把需要的文件复制进来。"
+                           f" A symlink leading outside {base.name}/ (or to a folder); copy the file in instead.")
+
+
+def _check_svg(project: Project, path: Path, rel: str) -> None:
+    """An SVG is a document: scripts, event handlers and outside references run or load in the browser."""
+    text = _read_text(project, path)
+    if text is None:
+        return
+    m = SVG_ACTIVE.search(text)
+    if m:
+        project.problems.error("schema.file", rel, text[: m.start()].count("\n") + 1, "",
+                               f"SVG 图片中有“{clip(m.group(0), 20)}”：图片里不能有脚本、事件属性或对外引用。"
+                               "请用绘图软件重新导出为纯图形（或改用 PNG）。"
+                               " An SVG with a script, an event handler or an outside reference; export a plain drawing.")
+
 

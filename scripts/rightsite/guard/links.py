@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .. import urls
-from ..load import Loaded, Project
+from ..load import Loaded, Project, walk_files
 from ..problems import Problems
 
 MAX_IMAGE_BYTES = 300 * 1024
@@ -25,7 +25,7 @@ def known_pages(project: Project) -> set[str]:
     pages = set(urls.page_uris(project))
     content = project.root / "content"
     if content.is_dir():
-        pages |= {p.relative_to(content).as_posix() for p in content.rglob("*.md")}
+        pages |= {p.relative_to(content).as_posix() for p in walk_files(content) if p.suffix == ".md"}
     return pages
 
 
@@ -107,7 +107,7 @@ def _hand_written(project: Project) -> list[tuple[str, str, int, str]]:
     seen = {c.file for c in project.chapters.values()}
     content = project.root / "content"
     group_owner = project.site.record.group.owner if project.site else ""
-    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+    for path in (p for p in walk_files(content) if p.suffix == ".md"):
         rel = project.rel(path)
         if rel in seen or path.is_symlink() or rel.startswith("content/handbook/") and path.name != "index.md":
             continue

@@ -137,8 +137,35 @@ def scan_records(project: Project) -> Problems:
         for f in scan(ch.body, tuple(allow)):
             line = ch.body_line + ch.body[: f.start].count("\n")
             _problem(out, f, ch.file, line, "body", ch.record.owner)
+    for file, text, first_line, owner in _other_content(project):
+        for f in scan(text, tuple(base_allow)):
+            _problem(out, f, file, first_line + text[: f.start].count("\n"), "body", owner)
     scan.cache.save()
     return out
+
+
+def _other_content(project: Project) -> Iterator[tuple[str, str, int, str]]:
+    """Published files under content/ besides the chapters: hand-written pages and section
+    intros (Markdown), and the text of SVG images (tags blanked, lines kept)."""
+    from ..load import walk_files
+    from .links import _hand_written
+
+    chapters = {c.file for c in project.chapters.values()}
+    for file, body, body_line, owner in _hand_written(project):
+        if file not in chapters:
+            yield file, body, body_line, owner
+    owner = project.site.record.group.owner if project.site else ""
+    for path in walk_files(project.root / "content"):
+        if path.suffix.lower() == ".svg" and not path.is_symlink():
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported by the loader
+            yield project.rel(path), _SVG_TAG.sub(lambda m: " " * len(m.group(0)) if "\n" not in m.group(0) else
+                                                  re.sub(r"[^\n]", " ", m.group(0)), text), 1, owner
+
+
+_SVG_TAG = re.compile(r"<[^>]*>")
 
 
 def _file_lines(project: Project, rel: str) -> list[str]:
