@@ -358,3 +358,52 @@ def test_a_section_intro_is_scanned_for_personal_data(capsys, qinghe):
     found = problems(capsys, qinghe, "pii.")
     assert [(p["rule"], p["file"], p["line"]) for p in found] == [
         ("pii.mobile", "content/cases/index.md", line_of(path, "王芳")), ("pii.name", "content/cases/index.md", line_of(path, "王芳"))]
+
+
+# ---- 5. personal data in disguise, in every field the build prints ----------------------------
+
+def pii_msg(label: str, masked: str, rule: str) -> str:
+    return (f"疑似{label}“{masked}”：公开文本不得含个人信息。请改成匿名写法（张某、王女士、某服装店），"
+            f"删去号码、地址等；如确属误报，在本记录的 pii_allow 中登记该文字和理由。"
+            f" Possible {rule.split('.')[-1]} in public text; anonymize it, or list it in pii_allow with a reason.")
+
+
+@pytest.mark.parametrize("line, rule, label, masked", [
+    ("当事人的手机是 138\u20601234\u20605678。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是 1\u00ad3\u00ad8\u00ad1\u00ad2\u00ad3\u00ad4\u00ad5\u00ad6\u00ad7\u00ad8。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是 138.1234.5678。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是 138/1234/5678。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是一三八一二三四五六七八。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是①③⑧①②③④⑤⑥⑦⑧。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的手机是１３８ １２３４ ５６７８。", "pii.mobile", "手机号码", "138****5678"),
+    ("当事人的车停在地库，车牌粤b12345。", "pii.plate", "车牌号码", "粤b***45"),
+    ("材料请发 zhangwei(at)163.com 。", "pii.email", "电子邮箱", "z***@163.com"),
+    ("材料请发 zhangwei [at] 163 [dot] com 。", "pii.email", "电子邮箱", "z***@163 [dot] com"),
+    ("店员的微 信：zhangwei_1988。", "pii.wechat", "微信号", "zha*******988"),
+    ("<!-- 回访：顾客手机 13912345678 -->", "pii.mobile", "手机号码", "139****5678"),
+    ('<span title="顾客 13912345678">回访记录</span>', "pii.mobile", "手机号码", "139****5678"),
+])
+def test_disguised_personal_data_in_a_chapter_is_refused(capsys, qinghe, line, rule, label, masked):
+    path = qinghe / CHAPTER
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + line + "\n", encoding="utf-8")
+    p = one(capsys, qinghe, "pii.")
+    assert (p["rule"], p["file"], p["line"], p["field"]) == (rule, CHAPTER, line_of(path, line[:6]), "body")
+    assert p["message"] == pii_msg(label, masked, rule)
+    digits = "".join(c for c in line if c.isdigit())
+    assert (len(digits) < 11 or digits not in p["message"]) and "13812345678" not in p["message"]
+
+
+@pytest.mark.parametrize("file, old, new, field", [
+    (SITE, "  owner: 客户服务部", "  owner: 客户服务部（联系人手机 13812345678）", "group.owner"),
+    (SITE, "    note: 非服务时间可留言，次日上午回电", "    note: 非服务时间请拨值班手机 13812345678", "channels[0].note"),
+    (SITE, '    hours: "每日 9:30–21:00"', '    hours: "每日 9:30–21:00，夜间 13812345678"', "channels[0].hours"),
+    ("data/surveys/2025.yml", "    text: 投诉途径是否好找、好用", "    text: 投诉途径是否好找（回访 13812345678）", "questions[0].text"),
+    (LAWS, "    article: 第七条", "    article: 第七条\n    text: 经营者应当……联系人 13812345678", "laws[0].text"),
+    ("data/events/2025-001.yml", "owner: 客户服务部", "owner: 客户服务部 13812345678", "owner"),
+])
+def test_check_scans_every_field_the_build_prints(capsys, qinghe, file, old, new, field):
+    path = qinghe / file
+    edit(path, old, new)
+    p = one(capsys, qinghe, "pii.")
+    assert (p["rule"], p["file"], p["line"], p["field"]) == ("pii.mobile", file, line_of(path, "13812345678"), field)
+    assert p["message"] == pii_msg("手机号码", "138****5678", "pii.mobile")

@@ -77,6 +77,35 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
         for path, text in insp.record.texts():
             yield insp, path, text, owner
     yield from _report_texts(project, group_owner)
+    # the owners printed on pages and PDFs (负责：…), and every text of the records the build
+    # prints whole: the site file, categories, law articles (their texts too), surveys
+    for group in (project.events, project.standards, project.chapters):
+        for item in group.values():
+            for path, text in _fields(item, ("owner",)):
+                yield item, path, text, group_owner
+    singles = [project.site, project.categories, *project.laws.values(), *project.surveys.values()]
+    for item in singles:
+        if item is not None:
+            for path, text in _strings(item.record.model_dump(exclude_none=True)):
+                yield item, path, text, group_owner
+
+
+# fields that hold ids, codes, addresses of the site itself or file names, not prose
+_NOT_PROSE = frozenset({"pii_allow", "id", "slug", "code", "base_url", "repo_url", "edit_uri", "url", "image",
+                        "law_id", "superseded_by", "kind", "chapter", "complaint_chapter", "law", "resolution"})
+
+
+def _strings(data, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        if data:
+            yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in _NOT_PROSE or (key == "law" and isinstance(value, str) and not re.fullmatch(r"[\w-]+", value)):
+                yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
 
 
 def _report_texts(project: Project, owner: str):
@@ -131,7 +160,7 @@ def scan_records(project: Project) -> Problems:
             offset = text[: f.start].count("\n")
             block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
             line = key_line + 1 + offset if block else key_line
-            _problem(out, f, item.file, line, dotted(path), owner)
+            _problem(out, f, item.file, line, dotted(item.base + path), owner)
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
         for f in scan(ch.body, tuple(allow)):
