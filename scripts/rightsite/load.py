@@ -15,7 +15,7 @@ from .model import Case, Categories, Chapter, Event, Inspection, Law, Report, Si
 from .model.common import Record, clip, validate_doc
 from .model.complaints import ComplaintTable, complaints_path, read_complaints
 from .problems import Problems
-from .yamlio import YamlDoc, dotted, parse_yaml
+from .yamlio import CONTROL, YamlDoc, control_message, dotted, parse_yaml
 
 T = TypeVar("T", bound=Record)
 TI = TypeVar("TI", bound=Case | Event | Standard | Inspection)  # the models read one per file from a folder, each with an `id`
@@ -175,11 +175,14 @@ def _load_dir(project: Project, folder: Path, model: type[TI], id_pattern: str, 
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
-        if path.suffix == ".yaml":
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yml":  # .yaml, .YML: read by nobody
             project.problems.error("schema.file", project.rel(path), 1, "",
-                                   f"请把扩展名改为 .yml（{path.stem}.yml）。 Use the .yml extension.")
+                                   f"请把扩展名改为 .yml（{path.stem}.yml）：否则这条记录不会被读取。 Use the .yml extension.")
             continue
         if path.suffix != ".yml":
+            project.problems.warning("schema.file", project.rel(path), 1, "",
+                                     f"data/{folder.name}/ 只放记录文件（编号.yml），{path.name} 不会被读取。请移走或删除它。"
+                                     f" Only records (id.yml) belong here; this file is not read.")
             continue
         loaded = _cached(project, path, lambda p, path=path: _load_record(p, path, model, id_pattern, example))
         if isinstance(loaded, Loaded):
@@ -193,7 +196,7 @@ def _load_record(project: Project, path: Path, model: type[TI], id_pattern: str,
     rel = project.rel(path)
     if not re.fullmatch(id_pattern, path.stem):
         project.problems.error("schema.id", rel, 1, "id",
-                               f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
+                               f"文件名“{clip(path.stem)}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
                                f" File name must be an id like {example}.yml.")
     loaded = _parse_mapping(project, path, model)
     if not isinstance(loaded, Loaded):
@@ -201,8 +204,8 @@ def _load_record(project: Project, path: Path, model: type[TI], id_pattern: str,
     record, doc = loaded.record, loaded.doc
     if record.id != path.stem:
         project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
-                               f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"
-                               f" The id must equal the file name ({path.stem}).")
+                               f"编号“{clip(record.id)}”与文件名“{clip(path.stem)}”不一致。请让两者相同。"
+                               f" The id must equal the file name ({clip(path.stem)}).")
         return None
     return Loaded(record, rel, doc)
 
@@ -222,6 +225,10 @@ def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]
     out: dict[str, Loaded[Chapter]] = {}
     if not folder.is_dir():
         return out
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".md", ".markdown") and path.suffix != ".md" and not path.name.startswith("."):
+            project.problems.error("schema.file", project.rel(path), 1, "",
+                                   f"请把扩展名改为 .md（{path.stem}.md）：否则这一章不会出现在手册中。 Use the .md extension.")
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -230,6 +237,10 @@ def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]
         if text is None:
             continue
         front, body, body_line = split_front_matter(text)
+        bad = CONTROL.search(body)
+        if bad:
+            project.problems.error("schema.control_char", rel, body_line + body[: bad.start()].count("\n"), "body",
+                                   control_message(bad.group(0)))
         if front is None:
             project.problems.error("schema.front_matter", rel, 1, "",
                                    "章节缺少开头的 front matter（以 --- 开始和结束的 title、order、owner、reviewed 等字段）。"
