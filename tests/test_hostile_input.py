@@ -509,3 +509,22 @@ def test_messages_never_repeat_a_typed_phone_number(capsys, qinghe, old, new, sh
     messages = [p["message"] for p in data["problems"]]
     assert messages and not any("13812345678" in m for m in messages)
     assert any(f"“{shown}”" in m for m in messages), messages
+
+
+EXTERNAL = ("引用了外部资源 https://evil.example/t.png：网站和印刷品只能使用仓库内的文件（图片请放进 content/ 并用相对路径）。"
+            " External resources are not allowed; put the file in the repository.")
+
+
+@pytest.mark.parametrize("snippet, at", [
+    ("![小票][pic]\n\n[pic]: https://evil.example/t.png", "[pic]:"),
+    ('<img alt="小票"\n     src = "https://evil.example/t.png">', 'src = "https'),
+    ("![小票](https://evil.example/t.png)", "![小票]"),
+    ('<p><img alt="小票" src="//evil.example/t.png"></p>', "<p><img"),
+])
+def test_an_image_from_another_host_is_reported_once_in_any_syntax(capsys, qinghe, snippet, at):
+    path = qinghe / CHAPTER
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + snippet + "\n", encoding="utf-8")
+    found = problems(capsys, qinghe, "link.external")
+    want = EXTERNAL.replace("https://evil.example/t.png", "//evil.example/t.png") if "//evil" in snippet and "https" not in snippet \
+        else EXTERNAL
+    assert [(p["file"], p["line"], p["message"]) for p in found] == [(CHAPTER, line_of(path, at), want)]

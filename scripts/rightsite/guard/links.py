@@ -84,7 +84,8 @@ def check_links(project: Project) -> Problems:
             for is_image, alt, target in refs:
                 _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids)
     _duplicate_titles(project, out)
-    out.extend(check_html(project))
+    seen = {(p.rule, p.file, p.line, p.message) for p in out.items}
+    out.extend([p for p in check_html(project).items if (p.rule, p.file, p.line, p.message) not in seen])
     return out
 
 
@@ -135,6 +136,11 @@ def check_html(project: Project) -> Problems:
             continue
         html = markdown.markdown(body, extensions=RENDER_EXTENSIONS)
         cursor: dict[str, int] = {}
+        for src, needles in external_images(html):
+            line = body_line + _find(body, needles, cursor)
+            out.error("link.external", file, line, "body",
+                      f"引用了外部资源 {clip(src, 60)}：网站和印刷品只能使用仓库内的文件（图片请放进 content/ 并用相对路径）。"
+                      " External resources are not allowed; put the file in the repository.", owner)
         for item in disallowed(html):
             line = body_line + _find(body, item.needles, cursor)
             rule = "link.scheme" if item.kind == "url" else "link.html"
@@ -142,6 +148,23 @@ def check_html(project: Project) -> Problems:
                       f"“{clip(item.what)}”不能发布：{HTML_WHY[item.kind]}。网页和 PDF 中会删除它；请从源文件中删去或改写。"
                       f" Disallowed HTML ({item.kind}) is removed from the site; remove it from the source.", owner)
     return out
+
+
+def external_images(html: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(src, needles) of every image the rendered page would load from another host."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, tuple[str, ...]]] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs) -> None:
+            src = dict(attrs).get("src") or "" if tag.lower() == "img" else ""
+            cleaned = re.sub(r"[\x00-\x20]+", "", src).lower()
+            if cleaned.startswith(("http:", "https:", "//")):
+                found.append((src, (re.escape(src[:40]), r"<\s*img\b")))
+
+    Finder(convert_charrefs=True).feed(html)
+    return found
 
 
 def _find(body: str, needles: tuple[str, ...], cursor: dict[str, int]) -> int:
@@ -158,12 +181,14 @@ def _find(body: str, needles: tuple[str, ...], cursor: dict[str, int]) -> int:
 
 
 def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages, chapter_ids) -> None:
+    from ..model.common import clip  # a typed number in a link is masked in the message
+
     owner = chapter.record.owner
     try:
         url = urlparse(target)
     except ValueError:
         out.error("link.invalid", chapter.file, lineno, "body",
-                  f"链接地址“{target[:60]}”格式不对。请改正。 Malformed link.", owner)
+                  f"链接地址“{clip(target, 60)}”格式不对。请改正。 Malformed link.", owner)
         return
     if url.scheme in ("mailto", "tel"):
         return
@@ -172,7 +197,7 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
     if url.scheme or target.startswith("//"):
         if is_image or url.scheme not in ("http", "https"):
             out.error("link.external", chapter.file, lineno, "body",
-                      f"引用了外部资源 {target[:60]}：网站和印刷品只能使用仓库内的文件（图片请放进 content/ 并用相对路径）。"
+                      f"引用了外部资源 {clip(target, 60)}：网站和印刷品只能使用仓库内的文件（图片请放进 content/ 并用相对路径）。"
                       " External resources are not allowed; put the file in the repository.", owner)
         return
     if is_image:
@@ -180,18 +205,19 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
         path = (content / posixpath.dirname(uri) / unquote(url.path)).resolve()
         if content not in path.parents:
             out.error("link.outside", chapter.file, lineno, "body",
-                      f"{target} 指向 content/ 以外的文件。图片请放进 content/ 并用相对路径。 Outside content/.", owner)
+                      f"{clip(target, 60)} 指向 content/ 以外的文件。图片请放进 content/ 并用相对路径。 Outside content/.", owner)
             return
         if not path.is_file():
             out.error("link.image_missing", chapter.file, lineno, "body",
-                      f"图片 {target} 不存在。请检查文件名和路径（相对于本章节所在文件夹）。 Image not found.", owner)
+                      f"图片 {clip(target, 60)} 不存在。请检查文件名和路径（相对于本章节所在文件夹）。 Image not found.", owner)
         elif path.stat().st_size > MAX_IMAGE_BYTES:
             kb = path.stat().st_size // 1024
             out.error("link.image_heavy", chapter.file, lineno, "body",
-                      f"图片 {target} 有 {kb} KB，超过 300 KB（消费者多用手机流量）。请压缩或缩小后再用。 Image over 300 KB.", owner)
+                      f"图片 {clip(target, 60)} 有 {kb} KB，超过 300 KB（消费者多用手机流量）。请压缩或缩小后再用。 Image over 300 KB.", owner)
         if not alt.strip() and alt != "css":
             out.warning("link.image_alt", chapter.file, lineno, "body",
-                        f"图片 {target} 没有替代文字。请写成 ![图片内容的简短说明]({target})，方便读屏软件。 Add alt text.", owner)
+                        f"图片 {clip(target, 60)} 没有替代文字。请写成 ![图片内容的简短说明]({clip(target, 60)})，方便读屏软件。"
+                        " Add alt text.", owner)
         return
     if not url.path:  # same-page anchor
         ids = chapter_ids.get(uri, set())
@@ -204,11 +230,11 @@ def _check_ref(project, out, chapter, uri, lineno, is_image, alt, target, pages,
         path = (project.root / "content" / target_uri)
         if not path.is_file():
             out.error("link.missing", chapter.file, lineno, "body",
-                      f"链接的文件 {target} 不存在。 Linked file not found.", owner)
+                      f"链接的文件 {clip(target, 60)} 不存在。 Linked file not found.", owner)
         return
     if target_uri not in pages:
         out.error("link.missing", chapter.file, lineno, "body",
-                  f"链接的页面 {target} 不存在。请改正路径（手册章节写 文件名.md，案例写 ../cases/编号.md）。 Page not found.", owner)
+                  f"链接的页面 {clip(target, 60)} 不存在。请改正路径（手册章节写 文件名.md，案例写 ../cases/编号.md）。 Page not found.", owner)
         return
     if url.fragment:
         if target_uri == "laws.md" and url.fragment not in project.laws:
