@@ -248,6 +248,22 @@ MOBILE_RE = re.compile(_NB + rf"(?:{_CC})?1[3-9]\d(?:[ -]?\d{{4}}){{2}}(?![0-9])
 _DSEP = r"[ ./_·\-]{0,3}"
 SPACED_PHONE_RE = re.compile(r"(?<![0-9])(?<![0-9][ ./_·\-])(?<![0-9][ ./_·\-]{2})(?<![0-9][ ./_·\-]{3})(?:\+?86" + _DSEP + r")?"
                              r"[01](?:" + _DSEP + r"\d){9,11}(?!" + _DSEP + r"\d)")
+# how people split a phone number: 138.1234.5678, 0571/8888/6666, 021 6234 5678, 1 3 8 1 …;
+# a row of small numbers from a table (0  23  6  12  4050) is not one
+_PHONE_GROUPS = {(3, 4, 4), (3, 8), (4, 3, 4), (2, 3, 3, 3), (3, 3, 5), (3, 7), (4, 7), (3, 8), (4, 8), (3, 4, 4),
+                 (4, 4, 4), (4, 3, 4), (3, 3, 4), (4, 4, 3)}
+
+
+def _phone_shaped(run: str) -> bool:
+    groups = [len(g) for g in re.findall(r"\d+", run)]
+    seps = set(re.findall(r"\D+", run))
+    if len(groups) > 1 and groups[0] == 2 and run.lstrip("+").startswith("86"):
+        groups = groups[1:]  # the country code
+    if all(g == 1 for g in groups):
+        return len(seps) <= 1
+    return len(seps) <= 1 and (tuple(groups) in _PHONE_GROUPS or len(groups) == 1)
+
+
 _MOBILE_DIGITS = re.compile(r"(?:86)?1[3-9]\d{9}")
 _AREA = r"(?:10|2\d|(?!400|800)[3-9]\d{2})"  # without the leading 0
 LANDLINE_RE = re.compile(
@@ -468,6 +484,8 @@ def _scan_numbers(text: str, norm: str, out: list[Finding]) -> None:
     for m in LANDLINE_RE.finditer(norm):
         add("pii.landline", m.start(), m.end())
     for m in SPACED_PHONE_RE.finditer(norm):
+        if not _phone_shaped(m.group()):
+            continue
         d = _NON_DIGIT.sub("", m.group())
         if _MOBILE_DIGITS.fullmatch(d):
             add("pii.mobile", m.start(), m.end())
