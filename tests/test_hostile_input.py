@@ -528,3 +528,32 @@ def test_an_image_from_another_host_is_reported_once_in_any_syntax(capsys, qingh
     want = EXTERNAL.replace("https://evil.example/t.png", "//evil.example/t.png") if "//evil" in snippet and "https" not in snippet \
         else EXTERNAL
     assert [(p["file"], p["line"], p["message"]) for p in found] == [(CHAPTER, line_of(path, at), want)]
+
+
+# ---- what a visitor gets: one real build of qinghe with the attacks that pass the guard -----------
+
+def _make_hostile(root: Path) -> None:
+    from conftest import fixture_project
+
+    fixture_project("qinghe", root)
+    path = root / CHAPTER
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("title: 消费者的权利\n", 'title: 消费者的权利\ndescription: \'"><script>alert(1)</script>\'\n', 1)
+    path.write_text(text + "\n\n<!-- 编辑备注：下次改版删去本段 -->\n\n| 权利 | 条款 |\n|:--|--:|\n| 安全权 | 第七条 |\n",
+                    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(shared_dir):
+    from conftest import build_once
+
+    return build_once(shared_dir, "qinghe-hostile", _make_hostile, strict=False)
+
+
+def test_a_built_chapter_page_keeps_metadata_and_comments_harmless(hostile):
+    assert hostile.code == 0, hostile.err
+    html = (hostile.site / "handbook" / "quanli" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "编辑备注" not in html  # comments are not published
+    assert '<td style="text-align:left">安全权</td>' in html and '<td style="text-align:right">第七条</td>' in html
