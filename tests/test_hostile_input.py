@@ -136,7 +136,7 @@ LINK_ATTACK = "](javascript:alert(1))[点我"
 
 
 def label_msg(value: str, char: str) -> str:
-    return (f"“{value}”含有“{char}”：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # & \" 等符号。"
+    return (f"“{value}”含有“{char}”：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # \" 等符号。"
             "请删去该符号。 Labels are plain text: remove the markup character.")
 
 
@@ -557,3 +557,10 @@ def test_a_built_chapter_page_keeps_metadata_and_comments_harmless(hostile):
     assert "<script>alert(1)</script>" not in html
     assert "编辑备注" not in html  # comments are not published
     assert '<td style="text-align:left">安全权</td>' in html and '<td style="text-align:right">第七条</td>' in html
+
+
+def test_ordinary_punctuation_in_a_label_passes(capsys, qinghe):
+    """Look-alike: full-width brackets, an ampersand, a slash and a dot are text, not markup."""
+    edit(qinghe / LAWS, "    short: 消法", "    short: 消法（2013 修正）& 实施条例 / 第 1.2 版")
+    assert problems(capsys, qinghe, "schema.label") == []
+    assert "《消法（2013 修正）&amp; 实施条例 / 第 1.2 版》第七条" in page_html(qinghe, "handbook/quanli.md")

@@ -308,7 +308,7 @@ def load_project(root: Path | str, cache: LoadCache | None = None) -> Project:
 
 # Labels (a law's short name and article, a category's name) are printed inside links, headings,
 # table cells and <meta>: besides being escaped there, they may not carry markup at all.
-LABEL_FORBIDDEN = re.compile(r"[<>\[\]{}|*_`\\#&\"]|[\x00-\x1f\x7f-\x9f]")
+LABEL_FORBIDDEN = re.compile(r"[<>\[\]{}|*_`\\#\"]|[\x00-\x1f\x7f-\x9f]")
 _CHANNEL_KINDS = {"hotline": "tel", "12315": "tel", "email": "email", "online": "https"}
 
 
@@ -341,7 +341,7 @@ def check_fields(project: Project) -> None:
             ch = bad.group(0)
             shown = f"“{ch}”" if ch.isprintable() else f"控制字符 U+{ord(ch):04X}"
             project.problems.error("schema.label", item.file, item.line(*path), dotted(item.base + path),
-                                   f"“{clip(value)}”含有{shown}：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # & \" 等符号。"
+                                   f"“{clip(value)}”含有{shown}：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # \" 等符号。"
                                    "请删去该符号。 Labels are plain text: remove the markup character.")
 
     if project.site is not None:
