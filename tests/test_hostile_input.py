@@ -333,6 +333,8 @@ def test_dotfiles_are_not_reported(capsys, qinghe):
     ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>', 1, "onload="),
     ('<svg xmlns="http://www.w3.org/2000/svg">\n\n<image href="https://evil.example/t.png"/></svg>', 3, 'href="https:'),
     ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>', 1, 'href="javascript:'),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://evil.example/p.svg#x) }</style></svg>', 1,
+     "url(https:"),
 ])
 def test_an_svg_with_a_script_is_refused(capsys, qinghe, svg, line, shown):
     (qinghe / "content" / "handbook" / "pic.svg").write_text(svg, encoding="utf-8")

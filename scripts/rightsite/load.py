@@ -470,7 +470,7 @@ def read_table(project: Project, year: int, problems: Problems) -> ComplaintTabl
 # images (a .txt note, a .csv export, an .html page) would go out unchecked
 CONTENT_TYPES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 SVG_ACTIVE = re.compile(r"<\s*(script|foreignObject|iframe|embed|object|handler|!ENTITY)\b|\bon[a-z]+\s*=|javascript\s*:|"
-                        r"(?:href|src)\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+                        r"(?:href|src)\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)|@import|url\(\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
 def walk_files(base: Path) -> list[Path]:
