@@ -14,6 +14,10 @@ from typing import Any
 import yaml
 
 NULLS = {"", "~", "null", "Null", "NULL"}
+MAX_DEPTH = 32  # no record nests deeper than a handful of levels; a deeper document is refused
+# control characters (a tab and line breaks aside) and the XML non-characters: typed as YAML
+# escapes ("\x01") they would reach feed.xml and the calendars, which no reader could parse then
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 # libyaml's parser (same nodes, same marks) is ~13x faster than the pure-Python one
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path = tuple  # ("clauses", 2, "level")
@@ -77,10 +81,22 @@ def _comment_cut(node: yaml.ScalarNode, path: Path, doc: YamlDoc, offset: int) -
         f"请给整段文字加引号，写成 \"{whole}\"；如果确实是注释，请在 # 后面加一个空格。"
         f" ` #{cut}` was read as a comment and cut from the text; quote the whole value, or put a space after # for a comment.",
         rule="schema.comment_cut"))
+def control_message(value: str) -> str:
+    ch = CONTROL.search(value)
+    code = f"U+{ord(ch.group(0)):04X}" if ch else ""
+    return (f"含有控制字符 {code}（看不见，会让网站的订阅源和日历无法读取）。请删去它：重新输入这段文字，"
+            f"不要从其他软件粘贴格式字符。 Contains the control character {code}; retype the text without it.")
 
 
 def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int, seen: set | None = None) -> Any:
     seen = set() if seen is None else seen
+    if len(path) > MAX_DEPTH:
+        if not any(i.rule == "schema.depth" for i in doc.issues):
+            doc.issues.append(YamlIssue(node.start_mark.line + 1 + offset, dotted(path[:MAX_DEPTH]),
+                                        f"嵌套超过 {MAX_DEPTH} 层：记录文件不会这样写。请检查缩进和括号。"
+                                        f" Nested more than {MAX_DEPTH} levels deep; check the indentation and brackets.",
+                                        rule="schema.depth"))
+        return None
     if id(node) in seen:
         # an alias (*name) points at a node met before: refuse it, which also stops
         # self-referencing and exponentially expanding ("billion laughs") documents
@@ -93,6 +109,10 @@ def _convert(node: yaml.Node, path: Path, doc: YamlDoc, offset: int, seen: set |
     if isinstance(node, yaml.ScalarNode):
         if not node.style and node.value in NULLS:  # plain style: None (PyYAML) or "" (libyaml)
             return None
+        if CONTROL.search(node.value):
+            doc.issues.append(YamlIssue(node.start_mark.line + 1 + offset, dotted(path), control_message(node.value),
+                                        rule="schema.control_char"))
+            return CONTROL.sub("", node.value)
         if not node.style and doc.source is not None:
             _comment_cut(node, path, doc, offset)
         return node.value
@@ -166,14 +186,32 @@ def _syntax(exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:
 def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """Parse one YAML document strictly. Syntax errors become issues, never exceptions."""
     doc = YamlDoc(data=None, first_line=1 + line_offset)
+    deep = _flow_depth(text)
+    if deep is not None:
+        doc.issues.append(YamlIssue(deep + line_offset, "", f"嵌套超过 {MAX_DEPTH} 层：记录文件不会这样写。请检查缩进和括号。"
+                                                            f" Nested more than {MAX_DEPTH} levels deep; check the indentation and brackets.",
+                                    rule="schema.depth"))
+        return doc
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark, message = _syntax(exc)
         doc.issues.append(YamlIssue((mark.line + 1 if mark else 1) + line_offset, "", message, rule="schema.yaml"))
         return doc
+    except yaml.reader.ReaderError as exc:  # a raw control character, or bytes that are no text
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1  # libyaml counts bytes
+        line = text[: at if at >= 0 else 0].count("\n") + 1 + line_offset
+        doc.issues.append(YamlIssue(line, "", control_message(chr(exc.character)) if isinstance(exc.character, int)
+                                    else "文件中有无法读取的字符。请删去它。 The file holds a character YAML cannot read.",
+                                    rule="schema.control_char"))
+        return doc
     except yaml.YAMLError as exc:  # e.g. more than one document
         doc.issues.append(YamlIssue(1 + line_offset, "", f"YAML 无法读取：{exc}", rule="schema.yaml"))
+        return doc
+    except RecursionError:
+        doc.issues.append(YamlIssue(1 + line_offset, "", f"嵌套超过 {MAX_DEPTH} 层：记录文件不会这样写。请检查缩进和括号。"
+                                                          f" Nested more than {MAX_DEPTH} levels deep; check the indentation and brackets.",
+                                    rule="schema.depth"))
         return doc
     if node is None:
         doc.data = {}
@@ -182,3 +220,26 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     doc.data = _convert(node, (), doc, line_offset)
     doc.source = None
     return doc
+
+
+def _flow_depth(text: str) -> int | None:
+    """The 1-based line where flow brackets ([ {) first nest deeper than MAX_DEPTH, else None:
+    checked before parsing, since the parser itself recurses once per level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote or ch == "\n" else quote
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " [{,:\n"):
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text[:i].count("\n") + 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "\n" and depth == 0:
+            continue
+    return None

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from .. import urls
 from ..clock import SHANGHAI, start_of_day
 from ..load import Loaded, Project
-from ..site.markup import paragraphs
+from ..site.markup import paragraphs, sanitize_html  # a chapter prints the website's allow-list of HTML
 from ..yamlio import dotted
 from .fetcher import ProjectFetcher, scan_html
 from .fonts import FontSet, describe_char
@@ -440,7 +440,7 @@ class Brochures:
             doc.sources.append(source)
             items.append({
                 "n": n, "cn": cn_number(n), "anchor": f"ch-{stem}", "title": loaded.record.title,
-                "body": Markup(body), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
+                "body": Markup(sanitize_html(body)), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
                 "laws": [self.laws[i] for i in loaded.record.laws if i in self.laws],
                 "url": urls.absolute(self.base_url, urls.chapter(loaded.file)),
             })

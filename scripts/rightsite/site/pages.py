@@ -20,7 +20,7 @@ from .. import urls
 from ..load import Project
 from ..urls import SECTION_INTROS
 from .feeds import event_jsonld
-from .markup import inline, money, paragraphs
+from .markup import FILTERS, inline
 
 
 
@@ -84,7 +84,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, paras=paragraphs, money=money, lawtext=law_text)
+    env.filters.update(FILTERS, lawtext=law_text)  # every record value is escaped by one of these (site/markup.py)
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
@@ -264,7 +264,7 @@ class SiteContent:
             lines += ["**本章法律依据**", ""]
             for law_id in rec.laws:
                 law = self.p.laws.get(law_id)
-                label = law.record.label if law else law_id
+                label = inline(law.record.label if law else law_id)
                 summary = inline(law.record.summary) if law else ""
                 lines.append(f"- [{label}](../laws.md#{law_id})：{summary}")
             lines.append("")

@@ -156,6 +156,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
     # -- pages ----------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
         uri = page.file.src_uri
+        if isinstance(page.meta.get("description"), str):  # the theme prints it into <meta> unescaped
+            page.meta["description"] = html.escape(page.meta["description"])
         if uri.startswith("handbook/") and uri != urls.HANDBOOK_INDEX:
             chapter = self.project.chapters.get(Path(uri).stem)
             if chapter is not None:
@@ -166,6 +168,12 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         return markdown
 
     def on_page_content(self, html_, page, config, files):
+        """Hand-written pages (chapters, content/*.md) publish only the allow-list of site/markup.py (the guard
+        has reported what is dropped: link.html, link.scheme); in `make serve`, the problems box on top."""
+        from .markup import sanitize_html
+
+        if page.file.generated_by is None:
+            html_ = sanitize_html(html_)
         if self.preview is None:
             return html_
         uri = page.file.src_uri
