@@ -489,3 +489,31 @@ DISGUISE_LOOKALIKES = [
 @pytest.mark.parametrize("sentence", DISGUISE_LOOKALIKES)
 def test_disguise_lookalikes_pass(sentence):
     assert _brief(scan_text(sentence)) == []
+
+
+# ---- bare names: no role word, the name opens a sentence or clause --------------------------------
+BARE_NAMES = [
+    ("张伟在店内办了会员卡。", "张伟"), ("王芳到维权站反映问题。", "王芳"), ("赵磊向店员索要发票。", "赵磊"),
+    ("2025年5月，陈建国在超市买了一箱牛奶。", "陈建国"), ("孙丽把衣服送去干洗。", "孙丽"), ("刘洋被店员拦下。", "刘洋"),
+    ("李秀英从三楼下来。", "李秀英"), ("欧阳娜娜在试衣间丢了手机。", "欧阳娜娜"),
+]
+# sentences that open with a word starting with a surname, followed by the same verbs
+BARE_LOOKALIKES = [
+    "黄金在国际市场上涨。", "高端商品在一楼。", "方太在三楼开了体验店。", "周末到商场的人多。", "万达在北区。",
+    "明天到店领取。", "常规商品在货架上。", "安全通道在东侧。", "石榴在秋季上市。", "林区到商场有班车。",
+    "白天在门口排队。", "江南风味到店品尝。", "华联在负一层。", "于是到服务台登记。", "金额在收据上写明。",
+    "孔雀在花园里。", "温度在二十度左右。", "余额在会员中心查询。", "钟表在二楼维修。", "包装在拆开后不能退。",
+    "马桶在卫生间。", "沈阳到北京的车票。", "董事会在会上决定。", "宋体在海报上显得小。", "方便面在促销。",
+    "常温下到期的牛奶。", "程序在后台运行。", "任何人到店都可以。", "许多顾客在周末来。", "朱古力在柜台。",
+    "王女士在店内办了会员卡。", "张某到维权站反映问题。", "商户A在三楼。",
+]
+
+
+@pytest.mark.parametrize("sentence, name", BARE_NAMES)
+def test_a_bare_name_opening_a_clause_is_caught(sentence, name):
+    assert [(f.rule, f.text) for f in scan_text(sentence)] == [("pii.name", name)]
+
+
+@pytest.mark.parametrize("sentence", BARE_LOOKALIKES)
+def test_bare_name_lookalikes_pass(sentence):
+    assert _brief(scan_text(sentence)) == []

@@ -367,6 +367,9 @@ _PRE_STRONG = "姓名 名叫 叫做 名字叫 名字是 署名".split()
 _FOLLOW_WEAK = (
     "表示 称 说 反映 投诉 告诉 介绍 认为 坦言 回忆 证实 承认 提出 要求 指出 解释 称其 声称 同学 老师 师傅 "
     "阿姨 经理 店长 律师 医生 教练").split()
+# ... or, for a name that opens a sentence or clause, a verb or preposition (张伟在店内办了会员卡).
+_FOLLOW_BARE = "在 到 向 把 被 从 去 买 办 带 拿 给 因 于 来 找 用".split()
+_CLAUSE_START = frozenset("。！？；，、：“‘（(\n ")
 # ... or a title (strong).
 _FOLLOW_STRONG = ("先生", "女士", "小姐")
 _TITLES = ("先生", "女士", "小姐", "老师", "师傅", "阿姨", "同学", "经理", "店长", "律师", "医生", "教练")
@@ -377,8 +380,9 @@ _NAME_STOP = frozenset(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | s
     "华为 白银 黄金 金额 钟表 周末 高兴 方便 常规 马上 于是 顾客 顾问 李宁 海尔 格力 苏宁 国美 万达 华润 安踏 "
     "周大福 周生生 老凤祥 六福 金六福 谢瑞麟 海澜之家 森马 太平鸟 雅戈尔 罗莱 富安娜 方太 苏泊尔 九阳 欧派 "
     "索菲亚 顾家 康师傅 金龙鱼 鲁花 汤臣倍健 屈臣氏 万宁 华联 沃尔玛 宜家 石头 云南 温州 常州 江南 明码 文明 "
-    "明白 阳光 白领 宝贝 保健 康复 师傅 小姐 和尚 王朝 黄金周 宣传部 石家庄".split()))
-_CTX_WORDS = sorted(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | set(_FOLLOW_STRONG), key=len, reverse=True)
+    "明白 阳光 白领 宝贝 保健 康复 师傅 小姐 和尚 王朝 黄金周 宣传部 石家庄 朱古力".split()))
+_CTX_WORDS = sorted(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | set(_FOLLOW_STRONG) | set(_FOLLOW_BARE),
+                    key=len, reverse=True)
 NAME_CONTEXT_RE = re.compile("|".join(map(re.escape, _CTX_WORDS)))
 _PRE_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRE_WEAK + _PRE_STRONG, key=len, reverse=True)))
                      + r")[ :：是为叫]{0,2}$")
@@ -387,7 +391,9 @@ _FOLLOW_WEAK_RE = re.compile("|".join(map(re.escape, sorted(_FOLLOW_WEAK, key=le
 _FOLLOW_STRONG_RE = re.compile("|".join(_FOLLOW_STRONG))
 _PRE_AT_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRE_WEAK + _PRE_STRONG, key=len, reverse=True)))
                         + r")[ :：是为叫]{0,2}")
-_FOLLOW_AT_RE = re.compile("|".join(map(re.escape, sorted([*_FOLLOW_WEAK, *_FOLLOW_STRONG], key=len, reverse=True))))
+_FOLLOW_AT_RE = re.compile("|".join(map(re.escape, sorted([*_FOLLOW_WEAK, *_FOLLOW_STRONG, *_FOLLOW_BARE],
+                                                           key=len, reverse=True))))
+_FOLLOW_BARE_RE = re.compile("|".join(map(re.escape, _FOLLOW_BARE)))
 _FUNCTION_TAGS = ("p", "c", "u", "d", "r", "v", "f", "q", "e", "o", "y", "uj", "ul", "uv", "uz", "ud", "ug")
 _WINDOW_BREAK = re.compile(r"[。！？；!?;\n]")
 _CJK_ONLY = re.compile(rf"[{_CJK}]+")
@@ -618,6 +624,8 @@ def _context(text: str, start: int, end: int) -> int:
         return 2
     if _PRE_RE.search(before) or _FOLLOW_WEAK_RE.match(after):
         return 1
+    if (start == 0 or text[start - 1] in _CLAUSE_START) and _FOLLOW_BARE_RE.match(text, end):
+        return 1  # a bare name opening a clause: 张伟在店内……
     return 0
 
 
