@@ -290,7 +290,6 @@ def _make_hostile(root: Path) -> None:
                                      "      **不是粗体** {: onclick=alert(3) } <img src=x onerror=alert(4)>\n"
                                      "      1. 不是列表\n      # 不是标题")
     set_key(laws, "cpl-11", "source", "'<a href=\"javascript:alert(5)\">来源</a>'")
-    set_key(laws, "cpl-11", "url", "javascript:alert(6)")
 
 
 @pytest.fixture(scope="session")
@@ -324,7 +323,7 @@ def test_hostile_law_text_is_shown_as_text(hostile):
     assert "<script>alert" not in html
     assert not re.search(r"<(img|a)\b[^>]*(onerror|onclick|javascript)", html)
     assert "<strong>不是粗体" not in block and "<ol>" not in block and "<h1" not in block
-    assert "官方文本</a>" not in block  # a `javascript:` url is no link
+    # a `javascript:` url never gets this far: check refuses it (schema.url, tests/test_hostile_input.py)
 
 
 @pytest.mark.slow

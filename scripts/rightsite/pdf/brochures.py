@@ -329,6 +329,9 @@ class Brochures:
         self.site_source = yaml_source(project, project.site)
         self.laws = {k: v.record for k, v in project.laws.items()}
         self.logo = self._logo()
+        # inlined: WeasyPrint names an image after its URL, and a file URL would make the PDF's bytes
+        # depend on where the project is checked out (the caches and reproducible builds compare them)
+        self._logo_uri = _data_uri(self.logo) if self.logo else ""
 
     def _logo(self) -> Path | None:
         """The file of site.yml's `logo` (under content/), or None (a missing file is `check`'s ref.file error)."""
@@ -338,7 +341,7 @@ class Brochures:
     # ---- shared ---------------------------------------------------------------------------
     def render(self, template: str, base_dir: Path | None = None, **ctx) -> str:
         """The template's HTML; `logo` is the logo's path relative to `base_dir` (the document's), or ""."""
-        logo = Path(os.path.relpath(self.logo, base_dir)).as_posix() if self.logo and base_dir else ""
+        logo = self._logo_uri if self.logo and base_dir else ""
         return self.env.get_template(template).render(site=self.site, base_url=self.base_url, logo=logo, **ctx)
 
     def law_label(self, law_id: str) -> str:
@@ -576,3 +579,11 @@ def _local_refs(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.urls
+
+
+def _data_uri(path: Path) -> str:
+    import base64
+
+    mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+    kind = mime.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
