@@ -177,6 +177,23 @@ def test_layout_navigation_and_screenshots(request, site_url, viewport):
         assert section in joined, f"{viewport}: {section} not reachable from the navigation"
 
 
+def test_phone_fact_labels_and_clauses_are_readable(phone, site_url):
+    """At 390 px a fact label (时间, 地点, 施行日期) stays on one line, and a standard's clause
+    text is a block as wide as the text column, not a squeezed table column."""
+    for name in ("event", "case", "standard"):
+        page, _, _ = _open(phone, site_url + PAGES[name])
+        labels = page.eval_on_selector_all(".rs-facts td:first-child", """els => els.map(e => {
+            const r = document.createRange(); r.selectNodeContents(e);
+            return [e.textContent.trim(), r.getClientRects().length]; })""")
+        assert labels, name
+        assert [lab for lab, lines in labels if lines != 1] == [], f"{name}: labels wrap"
+        if name == "standard":
+            widths = page.evaluate("""() => [...document.querySelectorAll('.rs-clause-text')].map(e =>
+                e.getBoundingClientRect().width / document.querySelector('.md-content__inner').clientWidth)""")
+            assert widths and min(widths) > 0.8, widths
+        page.close()
+
+
 def test_accessibility_axe(phone, site_url):
     assert AXE.exists(), "axe-core missing: `make test` runs npm ci in tests/browser"
     results = {}

@@ -155,6 +155,25 @@ def test_case_page_sections_laws_and_related(qb):
     assert "<td>1,299.00 元</td>" in page(qb.site, "cases/2025-003")  # thousands separated
 
 
+def test_standard_clauses_are_stacked_blocks(fx):
+    """Each clause is one block: its number and level, its text, its legal basis; no clause table
+    whose columns a phone squeezes to four characters."""
+    name, b = fx
+    for sid, data in records(name, "standards").items():
+        html = page(b.site, f"standards/{sid}")
+        assert ">依据</th>" not in html and ">内容</th>" not in html, sid
+        blocks = re.findall(r'<li class="rs-clause" id="clause-([^"]+)">(.*?)</li>', html, re.S)
+        assert blocks and [n for n, _ in blocks] == [str(c["number"]) for c in data["clauses"]], sid
+        for (number, body), clause in zip(blocks, data["clauses"]):
+            text = seen(body)
+            assert text.startswith(f"第{number}条{clause['level']}"), (sid, text)
+            assert squash(clause["text"]) in text, (sid, number)
+            for law_id in clause.get("laws", []):
+                assert f'href="../../laws/#{law_id}"' in body, (sid, number, law_id)
+            if clause.get("laws"):
+                assert "依据：" in text
+
+
 def test_record_text_is_escaped(edited):
     assert edited.code == 0, edited.err
     site = edited.site

@@ -19,7 +19,7 @@ from .. import urls
 from ..load import Project
 from ..urls import SECTION_INTROS
 from .feeds import event_jsonld
-from .markup import inline, money, paragraphs
+from .markup import CJK_END, inline, money, paragraphs
 
 
 
@@ -31,6 +31,16 @@ def strip_label(summary: str, name: str) -> str:
         if found and head.strip() and (head.strip() in name or name in head.strip()):
             return rest.strip()
     return summary
+
+
+def unwrap(text: object) -> str:
+    """Wrapped lines of one paragraph joined as a reader expects: no space after a Chinese
+    character or punctuation mark, one space between Latin words."""
+    out = ""
+    for line in (ln.strip() for ln in str(text or "").splitlines()):
+        if line:
+            out += ("" if not out or CJK_END.search(out) else " ") + line
+    return out
 
 
 @dataclass
@@ -76,7 +86,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, paras=paragraphs, money=money)
+    env.filters.update(inline=inline, paras=paragraphs, money=money, unwrap=unwrap)
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
