@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_once, edit, fixture_project, line_of
-from test_fixtures import article_text, fixture_csv, fixture_yaml, squash, visible_text
+from test_fixtures import article_text, fixture_csv, fixture_yaml, pages, squash, visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -518,3 +518,67 @@ def test_report_pdf_fonts_toc_and_figures(qb):
     for heading in ("投诉性质与行业", "数据说明"):
         number = int(re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
         assert heading in _pdf_text(pdf, number, number), heading
+
+
+# ---- what every reader meets: Chinese, no internal names ----------------------------------
+def _channels(name: str) -> list[dict]:
+    return yaml.safe_load((FIXTURES / name / "data/site.yml").read_text(encoding="utf-8"))["channels"]
+
+
+def test_404_in_chinese_with_search_home_and_hotline(fx):
+    name, b = fx
+    html = (b.site / "404.html").read_text(encoding="utf-8")
+    text = seen(html)
+    assert "Notfound" not in text and "没有找到这个页面" in text
+    form = re.search(r'<form class="rs-404-search" action="/" method="get"[^>]*>(.*?)</form>', html, re.S)
+    assert form and 'name="q"' in form.group(1) and ">搜索</button>" in form.group(1)
+    assert re.search(r'<a class="md-button" href="/">返回首页</a>', html)
+    hotlines = [c for c in _channels(name) if c["kind"] == "hotline"]
+    assert hotlines
+    for h in hotlines:
+        digits = re.sub(r"\D", "", h["value"])
+        assert f'<a class="rs-hotline-number" href="tel:{digits}">{h["value"]}</a>' in html
+
+
+def test_theme_strings_are_chinese(fx):
+    """Anchors, tooltips, aria labels and placeholders a reader (or a screen reader) meets."""
+    name, b = fx
+    english = {}
+    for p in pages(b.site):
+        html = p.read_text(encoding="utf-8")
+        found = {v for v in re.findall(r'(?:title|aria-label|placeholder)="([^"]*)"', html) if re.search(r"[A-Za-z]{3,}", v)}
+        if found:
+            english[str(p.relative_to(b.site))] = sorted(found)
+    assert english == {}
+    chapter = page(b.site, "handbook/tousu-zhinan") if name == "qinghe" else page(b.site, "channels")
+    assert 'class="headerlink"' in chapter and 'title="本节链接"' in chapter and "Permanent link" not in chapter
+
+
+INTERNAL = re.compile(r"data/|\.csv\b|\.ya?ml\b|[a-z]+_[a-z_]+|\brecap\.|\bsatisfaction\b|\breceived\b|\bclosed\b")
+
+
+def test_no_internal_names_on_public_pages(fx):
+    """File paths, columns and field names stay with the editors: the report's 数据说明 says
+    what a figure counts in words."""
+    name, b = fx
+    leaks = {}
+    for p in pages(b.site):
+        text = visible_text(p.read_text(encoding="utf-8"))
+        found = sorted(set(INTERNAL.findall(text)))
+        if found:
+            leaks[str(p.relative_to(b.site))] = found
+    assert leaks == {}
+    reports = sorted((b.site / "reports").glob("2*/index.html"))
+    assert reports
+    for report in reports:
+        text = article_text(report)
+        assert "数据说明" in text and "挽回经济损失：各投诉为消费者挽回的金额之和。" in text
+
+
+def test_home_rights_name_each_right_once(qb):
+    """The laws' summaries open with the right's name (安全权：…): the home page says it once."""
+    rights = yaml.safe_load((FIXTURES / "qinghe/data/site.yml").read_text(encoding="utf-8"))["home"]["rights"]
+    items = re.findall(r"<li><a [^>]*><strong>(.*?)</strong></a>(.*?)</li>", page(qb.site, ""), re.S)
+    assert [n for n, _ in items] == [r["name"] for r in rights["items"]]
+    for right, rest in items:
+        assert rest.startswith("：") and not seen(rest)[1:].startswith(right), (right, rest[:20])

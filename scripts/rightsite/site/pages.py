@@ -7,6 +7,7 @@ Templates live in theme/pages/*.md.j2 and get HTML-escaped values by default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,51 @@ def unwrap(text: object) -> str:
         if line:
             out += ("" if not out or CJK_END.search(out) else " ") + line
     return out
+
+
+# internal names a figure's definition may mention (files, columns, fields), as a reader says them
+_PUBLIC_WORDS = [
+    (re.compile(r"\s*amount_recovered（([^（）]*)）"), r"\1"),
+    (re.compile(r"closed 填有日期"), "已填写办结日期"),
+    (re.compile(r"data/inspections，"), ""),
+]
+# a parenthesis that only names a file, a column or a field (（recap.attendance）, （held）)
+_INTERNAL_PAREN = re.compile(r"（[^（）]*(?:[A-Za-z]+[_./][A-Za-z]|\b[a-z]{3,}\b|\.ya?ml|\.csv)[^（）]*）")
+_INTERNAL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_./][A-Za-z0-9]+)+|\b[a-z]{3,}\b")
+
+
+def public_wording(text: str) -> str:
+    """A figure's definition for the public report page: without the file paths, column and field
+    names the editors' version cites (data/complaints/2025.csv, amount_recovered, recap.attendance)."""
+    for pattern, repl in _PUBLIC_WORDS:
+        text = pattern.sub(repl, text)
+    text = _INTERNAL_PAREN.sub("", text)
+    return _INTERNAL_NAME.sub("", text).replace("  ", " ").strip()
+
+
+def tel(number: str) -> str:
+    """A phone number as a tel: link target (digits only; a dialler ignores the rest anyway)."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def theme_extra(site, today: dt.date) -> dict:
+    """What the theme's own templates (footer, 404) print about the publisher, from data/site.yml.
+    Values are plain text: the theme escapes them."""
+    if site is None:
+        return {}
+    hotlines = [{"name": c.name, "value": c.value, "tel": tel(c.value), "hours": c.hours}
+                for c in site.channels if c.kind == "hotline"]
+    return {
+        "organiser": site.organiser,
+        "address": site.mall.address,
+        "hotlines": hotlines,
+        # the national number is the same everywhere: shown whether or not a channel lists it
+        "national": {"name": "市场监管投诉举报", "value": "12315", "tel": "tel:12315"},
+        "icp": site.icp,
+        "police_record": site.police_record,
+        "year": today.year,
+        "since": site.since if site.since and site.since < today.year else None,
+    }
 
 
 @dataclass
@@ -240,7 +286,9 @@ class SiteContent:
             return []
         pages = [GeneratedPage(urls.REPORTS_INDEX, self.render("reports_index.md.j2", views=views), None)]
         for v in views:
-            pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **context(v)),
+            ctx = context(v)
+            ctx["definitions"] = [{**d, "definition": public_wording(d["definition"])} for d in ctx["definitions"]]
+            pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **ctx),
                                        f"data/reports/{v.year}.yml"))
         return pages
 

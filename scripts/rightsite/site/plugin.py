@@ -25,7 +25,7 @@ from ..clock import build_today
 from .. import urls
 from ..urls import SECTION_INTROS
 from ..load import LoadCache
-from .pages import SiteContent, make_env, section_intros
+from .pages import SiteContent, make_env, section_intros, theme_extra
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -94,6 +94,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             config.repo_name = "源文件"
             config.edit_uri = (site.edit_uri or "") + "content/"
         config.nav = self._nav()
+        # the footer and the 404 page print the publisher from data/site.yml
+        config.extra["rightsite"] = theme_extra(site, today)
         return config
 
     def _nav(self) -> list:
