@@ -9,8 +9,10 @@ tests that break a project work on a fresh copy.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -191,16 +193,49 @@ def test_record_text_is_escaped(edited):
     assert squash("地点 三层|多功能厅") in art(site, "events/2026-002")
 
 
-def test_edit_links_point_at_yaml(built_fixture):
-    qinghe = built_fixture("qinghe")
+def test_public_build_links_to_no_repository(fx):
+    """The public site carries no 源文件 link and no 编辑此页 pencil: the git host is internal."""
+    name, b = fx
+    repo = fixture_yaml(name, "data/site.yml").get("repo_url")
+    for p in pages(b.site):
+        html = p.read_text(encoding="utf-8")
+        assert "源文件" not in html and "md-content__button" not in html and "编辑此页" not in html, p
+        assert not repo or urlparse(repo).hostname not in html, p
+
+
+def test_preview_keeps_edit_links_and_shows_drafts(qb, tmp_path):
+    """The editors' preview (`make serve`, here RIGHTSITE_PREVIEW=1) links each page to the file
+    an editor changes, and shows a draft report the public site leaves out."""
+    root = tmp_path / "qinghe"
+    shutil.copytree(qb.root, root, ignore=shutil.ignore_patterns("site"))
+    edit(root / "data/site.yml", "public_drafts: [2025]\n", "")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": TODAY, "RIGHTSITE_PREVIEW": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
     edit_base = "https://code.qinghe-plaza.example/kefu/weiquan/src/branch/main/"
-    assert f'href="{edit_base}data/cases/2026-001.yml"' in page(qinghe.site, "cases/2026-001")
-    assert f'href="{edit_base}content/handbook/tousu-zhinan.md"' in page(qinghe.site, "handbook/tousu-zhinan")
-    # nanyu declares no repo_url: no page carries an edit link
-    nanyu = built_fixture("nanyu")
-    assert "repo_url" not in fixture_yaml("nanyu", "data/site.yml")
-    for path in nanyu.site.rglob("*.html"):
-        assert 'rel="edit"' not in path.read_text(encoding="utf-8"), path
+    assert f'href="{edit_base}data/cases/2026-001.yml"' in page(out, "cases/2026-001")
+    assert f'href="{edit_base}content/handbook/tousu-zhinan.md"' in page(out, "handbook/tousu-zhinan")
+    assert "源文件" in page(out, "")
+    assert "草稿" in art(out, "reports/2025") and 'href="2025/"' in page(out, "reports")
+
+
+def test_draft_report_only_in_preview_unless_listed(qinghe):
+    from rightsite.load import load_project
+    from rightsite.site.pages import SiteContent
+
+    edit(qinghe / "data/site.yml", "public_drafts: [2025]\n", "")
+    today = dt.date.fromisoformat(TODAY)
+
+    def built(preview: bool) -> dict[str, str]:
+        content = SiteContent(load_project(qinghe), today, qinghe / "theme", preview=preview)
+        return {p.src_uri: p.markdown for p in content.pages()}
+
+    public, preview = built(False), built(True)
+    assert "reports/2025.md" not in public and "reports/2024.md" in public
+    assert "2025.md" not in public["reports/index.md"] and "reports/2025.md" not in public["standards/index.md"]
+    assert "reports/2025.md" in preview and "(2025.md)" in preview["reports/index.md"]
 
 
 def test_home_has_channels_events_cases_rights(qb):

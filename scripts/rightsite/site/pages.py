@@ -147,8 +147,10 @@ class SiteContent:
     """Builds every generated page of the site for one project and one `today`."""
 
     def __init__(self, project: Project, today: dt.date, theme_dir: Path, memo: dict | None = None,
-                 env: jinja2.Environment | None = None):
+                 env: jinja2.Environment | None = None, preview: bool = False):
         self.p = project
+        # the editors' preview (`make serve`) also shows draft reports; the public site does not
+        self.preview = preview
         self.theme_dir = theme_dir
         # src_uri -> (record, inputs fingerprint, markdown): `make serve` keeps this between
         # rebuilds and re-renders only the pages of records that were re-read
@@ -196,7 +198,7 @@ class SiteContent:
         intros = intros or {}
         # rendered once per loaded project: `rightsite check` renders them to check their links,
         # and the plugin of the same `rightsite build` reuses them
-        key = ("site.pages", self.today, str(self.theme_dir), tuple(sorted(intros.items())))
+        key = ("site.pages", self.today, str(self.theme_dir), tuple(sorted(intros.items())), self.preview)
         if key in self.p.memo:
             return self.p.memo[key]
         out: list[GeneratedPage] = []
@@ -278,10 +280,20 @@ class SiteContent:
             national=["全国 12315"] if any(c.kind == "12315" for c in channels) else [],
         )
 
-    def report_pages(self) -> list[GeneratedPage]:
-        from ..report.view import context, year_views
+    def report_views(self) -> list:
+        """The years whose report this build shows: all in the preview; on the public site the
+        published ones and the drafts data/site.yml lists in `public_drafts`."""
+        from ..report.view import year_views
 
         views = year_views(self.p)
+        if self.preview or self.site is None:
+            return views
+        return [v for v in views if self.site.report_is_public(v.year, v.status)]
+
+    def report_pages(self) -> list[GeneratedPage]:
+        from ..report.view import context
+
+        views = self.report_views()
         if not views:
             return []
         pages = [GeneratedPage(urls.REPORTS_INDEX, self.render("reports_index.md.j2", views=views), None)]
@@ -294,9 +306,7 @@ class SiteContent:
 
     def supervision_report_years(self) -> list[int]:
         """Years whose report page shows a 质量监督 section (figures present and inspections counted)."""
-        from ..report.view import year_views
-
-        return [v.year for v in year_views(self.p) if v.figures.get("supervision.inspections")]
+        return [v.year for v in self.report_views() if v.figures.get("supervision.inspections")]
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
         """A chapter as published: its review date on top, its laws and owner at the end."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from pathlib import Path
 
 import jinja2
@@ -63,6 +64,12 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.serving = command == "serve"
         self.dirty = dirty
 
+    @property
+    def preview(self) -> bool:
+        """The editors' preview: `make serve`, or a build with RIGHTSITE_PREVIEW=1. It keeps the
+        links to the repository and the edit pencils, and shows draft reports."""
+        return self.serving or os.environ.get("RIGHTSITE_PREVIEW") == "1"
+
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         try:
@@ -83,13 +90,14 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.project = project
         theme = self.root / self.config.theme_dir
         self.env = self.env or make_env(theme)
-        self.content = SiteContent(project, today, theme, memo=self.page_memo if self.serving else None, env=self.env)
+        self.content = SiteContent(project, today, theme, memo=self.page_memo if self.serving else None, env=self.env,
+                                   preview=self.preview)
         site = project.site.record
         # the theme prints these into <title>, the header and <meta> unescaped
         config.site_name = html.escape(site.title)
         config.site_description = html.escape(site.description)
         config.site_url = site.base_url
-        if site.repo_url:
+        if site.repo_url and self.preview:  # the public site links to no internal git host
             config.repo_url = site.repo_url
             config.repo_name = "源文件"
             config.edit_uri = (site.edit_uri or "") + "content/"
@@ -109,7 +117,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             {"宣传活动": urls.EVENTS_INDEX},
             {"服务标准": urls.STANDARDS_INDEX},
         ]
-        if self.project.complaints:
+        if self.content is not None and self.content.report_views():
             nav.append({"年度报告": urls.REPORTS_INDEX})
         nav += [{"法律依据": urls.LAWS}, {"投诉渠道": urls.CHANNELS}]
         return nav
