@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -617,3 +618,58 @@ def test_home_rights_name_each_right_once(qb):
     assert [n for n, _ in items] == [r["name"] for r in rights["items"]]
     for right, rest in items:
         assert rest.startswith("：") and not seen(rest)[1:].startswith(right), (right, rest[:20])
+
+
+# ---- footer and sharing -------------------------------------------------------------------
+def _meta(html: str, attr: str, key: str) -> str | None:
+    m = re.search(rf'<meta {attr}="{re.escape(key)}" content="([^"]*)">', html)
+    return m.group(1) if m else None
+
+
+def test_footer_names_the_publisher_and_how_to_reach_it(fx):
+    name, b = fx
+    site = fixture_yaml(name, "data/site.yml")
+    hotline = next(c for c in site["channels"] if c["kind"] == "hotline")
+    for path in ("", "cases/", "handbook/", "laws/"):
+        html = page(b.site, path)
+        footer = html.split('<footer class="md-footer">', 1)[1]
+        text = seen(footer)
+        assert squash(site["mall"]["address"]) in text and site["group"]["name"] in text, path
+        assert f'<a href="tel:{re.sub(r"[^0-9]", "", hotline["value"])}">{hotline["value"]}</a>' in footer
+        assert '<a href="tel:12315">12315</a>' in footer
+        years = f"{site['since']}–2026" if site.get("since") else "2026"
+        assert f"©{years}" in text, text
+        if site.get("icp"):
+            assert f'<a href="https://beian.miit.gov.cn/" rel="noopener">{site["icp"]}</a>' in footer
+        else:
+            assert "ICP" not in footer and "beian" not in footer
+        assert "订阅活动日历" in text and "events.ics" in footer and "feed.xml" in footer
+
+
+def test_each_page_describes_itself_for_sharing(fx):
+    """<meta name=description> and Open Graph from the record: a case's summary, an event's
+    date and place; no two pages share a description."""
+    name, b = fx
+    seen_desc: dict[str, str] = {}
+    for p in pages(b.site):
+        if p.name != "index.html":
+            continue
+        html = p.read_text(encoding="utf-8")
+        rel = p.parent.relative_to(b.site).as_posix()
+        desc = _meta(html, "name", "description")
+        assert desc and _meta(html, "property", "og:description") == desc, rel
+        assert _meta(html, "property", "og:title") and _meta(html, "property", "og:site_name"), rel
+        assert _meta(html, "property", "og:url") == fixture_yaml(name, "data/site.yml")["base_url"] + (rel + "/" if rel != "." else "")
+        assert desc not in seen_desc, (rel, seen_desc.get(desc))
+        seen_desc[desc] = rel
+    for cid, case in records(name, "cases").items():
+        html = page(b.site, f"cases/{cid}")
+        first = squash(case["summary"]).split("。")[0]
+        assert squash(_meta(html, "name", "description")).startswith(first), cid
+        assert _meta(html, "property", "og:title") == case["title"] and _meta(html, "property", "og:type") == "article"
+    for eid, event in records(name, "events").items():
+        desc = _meta(page(b.site, f"events/{eid}"), "name", "description")
+        start = event["start"] if isinstance(event["start"], dt.datetime) else dt.datetime.fromisoformat(str(event["start"]))
+        day = start.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        assert desc.startswith(f"{day.year}年{day.month}月{day.day}日 {day:%H:%M}，"), (eid, desc)
+        assert html_escape(event["location"]) in desc, eid

@@ -89,6 +89,29 @@ def theme_extra(site, today: dt.date) -> dict:
     }
 
 
+def brief(text: object, limit: int = 110) -> str:
+    """A page's one-paragraph description (<meta name=description>, the card a shared link
+    shows): the text's first sentences up to `limit` characters, cut at a 。 where one falls."""
+    flat = " ".join(unwrap(para) for para in str(text or "").split("\n\n") if para.strip())
+    flat = re.sub(r"\s+", " ", flat).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind("。", 0, limit)
+    return flat[:cut + 1] if cut >= limit // 3 else flat[:limit - 1].rstrip("，、；：") + "…"
+
+
+def first_paragraph(markdown: str) -> str:
+    """The first paragraph of running text of a Markdown page, without its markup, as a brief."""
+    for block in re.split(r"\n\s*\n", markdown):
+        block = block.strip()
+        if not block or block[0] in "#|<!>-*+{" or block[0].isdigit() or block.startswith("---"):
+            continue
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links: their text
+        text = re.sub(r"[*_`]+|\{:[^}]*\}", "", text)
+        return brief(text)
+    return ""
+
+
 @dataclass
 class GeneratedPage:
     src_uri: str
@@ -132,7 +155,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, paras=paragraphs, money=money, unwrap=unwrap)
+    env.filters.update(inline=inline, paras=paragraphs, money=money, unwrap=unwrap, brief=brief)
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""

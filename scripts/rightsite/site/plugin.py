@@ -26,7 +26,7 @@ from ..clock import build_today
 from .. import urls
 from ..urls import SECTION_INTROS
 from ..load import LoadCache
-from .pages import SiteContent, make_env, section_intros, theme_extra
+from .pages import SiteContent, first_paragraph, make_env, section_intros, theme_extra
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -155,6 +155,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
                 # the handbook is the canonical answer: rank chapters above cases and events
                 page.meta.setdefault("search", {}).setdefault("boost", 4)
                 page.meta["title"] = html.escape(chapter.record.title)  # the theme prints titles as HTML
+                # <meta name=description> and the shared card: the chapter's own, else its first paragraph
+                page.meta["description"] = html.escape(chapter.record.description or first_paragraph(markdown))
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
 
