@@ -673,3 +673,28 @@ def test_each_page_describes_itself_for_sharing(fx):
         day = start.astimezone(dt.timezone(dt.timedelta(hours=8)))
         assert desc.startswith(f"{day.year}年{day.month}月{day.day}日 {day:%H:%M}，"), (eid, desc)
         assert html_escape(event["location"]) in desc, eid
+
+
+# ---- where am I ---------------------------------------------------------------------------
+def _active_tab(html: str) -> str:
+    tabs = re.findall(r'<li class="md-tabs__item( md-tabs__item--active)?">\s*<a href="[^"]*" class="md-tabs__link">\s*(.*?)\s*</a>',
+                      html, re.S)
+    return "".join(seen(title) for active, title in tabs if active)
+
+
+def test_detail_pages_have_breadcrumbs_and_the_active_tab(fx):
+    name, b = fx
+    sections = {"cases": "典型案例", "events": "宣传活动", "standards": "服务标准", "reports": "年度报告", "handbook": "维权手册"}
+    checked = 0
+    for folder, title in sections.items():
+        for p in sorted((b.site / folder).glob("*/index.html")):
+            html = p.read_text(encoding="utf-8")
+            crumbs = re.search(r'<nav aria-label="当前位置" class="rs-crumbs">(.*?)</nav>', html, re.S)
+            assert crumbs, p
+            assert '<a href="../../">首页</a>' in crumbs.group(1) and f'<a href="../">{title}</a>' in crumbs.group(1), p
+            assert 'aria-current="page"' in crumbs.group(1)
+            assert _active_tab(html) == title, (p, _active_tab(html))
+            checked += 1
+    assert checked >= 10
+    # a section's own page lights its tab, and only one tab is lit
+    assert _active_tab(page(b.site, "laws")) == "法律依据" and _active_tab(page(b.site, "")) == "首页"

@@ -57,6 +57,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.timings: dict[str, float] = {}
         self.load_cache = LoadCache()  # parsed files reused across `make serve` rebuilds
         self.env: jinja2.Environment | None = None  # compiled page templates, likewise
+        self.activated = None  # the section tab switched on for the page being rendered
 
     # -- config ---------------------------------------------------------------
     def on_startup(self, *, command, dirty):
@@ -167,7 +168,26 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             page.edit_url = base + path
         elif page.file.generated_by and not path:
             page.edit_url = None
+        # a page outside the nav (a case, an event, a standard, a report) lights its section's tab
+        section = self._section_of(page, nav)
+        if section is not None and not section.active:
+            section.active = True
+            self.activated = section
         return context
+
+    @staticmethod
+    def _section_of(page, nav):
+        uri = page.file.src_uri
+        folder, _, name = uri.rpartition("/")
+        if not folder or name == "index.md" or page in nav.pages:
+            return None
+        return next((p for p in nav.pages if p.file.src_uri == f"{folder}/index.md"), None)
+
+    def on_post_page(self, output, page, config):
+        if self.activated is not None:  # nav items are shared by every page: switch it off again
+            self.activated.active = False
+            self.activated = None
+        return output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
