@@ -211,6 +211,49 @@ def test_accessibility_axe(phone, site_url):
     (ARTIFACTS / "axe.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def _text_size(page) -> float:
+    return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-content .md-typeset p')).fontSize)")
+
+
+def test_elder_mode_by_keyboard_remembered_across_pages(phone, site_url):
+    """长辈模式: a real button with aria-pressed, reached and pressed by keyboard; text 1.25× and
+    darker; the next page opens the same way."""
+    page, requests, _ = _open(phone, site_url + PAGES["case"])
+    button = page.locator("header button[data-rs-elder]")
+    assert button.is_visible() and button.inner_text().strip() == "长辈模式"
+    assert button.get_attribute("aria-pressed") == "false"
+    before = _text_size(page)
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert _text_size(page) >= 1.25 * before - 0.01
+    color = page.evaluate("getComputedStyle(document.querySelector('.md-content .md-typeset p')).color")
+    assert color == "rgb(0, 0, 0)", color
+    page.goto(site_url + PAGES["standard"], wait_until="networkidle")
+    assert page.locator("header button[data-rs-elder]").get_attribute("aria-pressed") == "true"
+    assert _text_size(page) >= 1.25 * before - 0.01
+    page.keyboard.press("Tab")  # the toggle also switches back
+    page.locator("header button[data-rs-elder]").press("Space")
+    assert page.locator("header button[data-rs-elder]").get_attribute("aria-pressed") == "false"
+    assert abs(_text_size(page) - before) < 0.01
+    page.close()
+
+
+def test_layout_holds_at_200_percent_zoom_in_elder_mode(browser, site_url):
+    """A 1280 px window at 200% zoom is 640 CSS px wide: nothing scrolls sideways, even with 长辈模式 on."""
+    ctx = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2, locale="zh-CN")
+    ctx.add_init_script("localStorage.setItem('rs-elder', '1')")
+    try:
+        for name, path in PAGES.items():
+            page, _, _ = _open(ctx, site_url + path)
+            assert page.evaluate("document.documentElement.classList.contains('rs-elder')"), name
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: horizontal scroll of {overflow}px"
+            page.close()
+    finally:
+        ctx.close()
+
+
 def test_print_stylesheet_hides_navigation(desktop, site_url):
     page, _, _ = _open(desktop, site_url + PAGES["case"])
     page.emulate_media(media="print")
