@@ -237,6 +237,23 @@ def test_elder_mode_by_keyboard_remembered_across_pages(phone, site_url):
     assert page.locator("header button[data-rs-elder]").get_attribute("aria-pressed") == "false"
     assert abs(_text_size(page) - before) < 0.01
     page.close()
+    page, _, _ = _open(phone, site_url + PAGES["standard"])  # on again: axe finds nothing either
+    page.locator("header button[data-rs-elder]").click()
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], v["impact"]) for v in res["violations"] if v["impact"] in ("serious", "critical")] == []
+    page.close()
+
+
+def test_404_search_box_opens_the_site_search(phone, site_url):
+    page, _, _ = _open(phone, site_url + "404.html")
+    assert page.locator("h1").inner_text() == "没有找到这个页面"
+    page.fill("#rs-404-q", "明码标价")
+    page.press("#rs-404-q", "Enter")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+    assert any("handbook/mingma-biaojia/" in h for h in hrefs[:3]), hrefs[:5]
+    page.close()
 
 
 def test_layout_holds_at_200_percent_zoom_in_elder_mode(browser, site_url):
