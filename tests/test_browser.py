@@ -139,6 +139,27 @@ def test_chinese_search_finds_the_chapter(desktop, site_url, query, expected):
     assert any(p.endswith(expected) for p in top3), f"{query}: {hrefs[:5]}"
 
 
+@pytest.mark.parametrize("query,expected,preview", [
+    ("讲座", "events/2026-002/", "2026年12月12日09:30，三层多功能厅。年终促销前"),   # date and place, then what it is
+    ("头皮护理", "cases/2026-001/", "2026年3月，消费者周女士在商场某理发店"),           # the case's summary
+])
+def test_search_preview_reads_and_highlight_keeps_the_word(desktop, site_url, query, expected, preview):
+    page, _, _ = _open(desktop, site_url)
+    hrefs = _search(page, query)
+    assert urlparse(hrefs[0]).path.endswith(expected), hrefs[:3]
+    first = page.locator(".md-search-result__item").first.inner_text().replace("\u200b", "")
+    text = "".join(first.split())
+    assert preview in text, text
+    for label in ("时间", "地点", "受理", "办结", "首页›"):
+        assert label not in text, (label, text)
+    with page.expect_navigation():
+        page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_selector("mark[data-md-highlight]", timeout=5000)
+    marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+    assert marks and set(marks) == {query}, marks[:10]
+    page.close()
+
+
 def test_no_request_leaves_localhost_and_no_console_errors(phone, site_url):
     summary = {}
     for name, path in PAGES.items():

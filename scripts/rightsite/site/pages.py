@@ -338,7 +338,7 @@ class SiteContent:
         rec = chapter.record
         last, _, _ = chapter_review(self.p, chapter, self.today)  # `reviewed`, else the git date
         reviewed = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
-        crumbs = ('<nav class="rs-crumbs" aria-label="当前位置" markdown="span">[首页](../index.md)'
+        crumbs = ('<nav class="rs-crumbs" aria-label="当前位置" data-search-exclude="true" markdown="span">[首页](../index.md)'
                   '<span class="rs-crumbs-sep" aria-hidden="true">›</span>[维权手册](index.md)'
                   f'<span class="rs-crumbs-sep" aria-hidden="true">›</span><span aria-current="page">{inline(rec.title)}</span></nav>\n\n')
         head = crumbs + f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
