@@ -698,3 +698,30 @@ def test_detail_pages_have_breadcrumbs_and_the_active_tab(fx):
     assert checked >= 10
     # a section's own page lights its tab, and only one tab is lit
     assert _active_tab(page(b.site, "laws")) == "法律依据" and _active_tab(page(b.site, "")) == "首页"
+
+
+def test_share_picture_per_page_type(fx):
+    """Each page type has its own picture for shared links, drawn at build time (PNG, 1200×630)."""
+    name, b = fx
+    base = fixture_yaml(name, "data/site.yml")["base_url"]
+    expected = {"": "home", "cases/": "cases", "handbook/": "handbook", "laws/": "laws", "channels/": "channels"}
+    expected.update({f"cases/{cid}/": "cases" for cid in records(name, "cases")})
+    expected.update({f"events/{eid}/": "events" for eid in records(name, "events")})
+    expected.update({f"standards/{sid}/": "standards" for sid in records(name, "standards")})
+    pictures = set()
+    for path, kind in expected.items():
+        image = _meta(page(b.site, path.rstrip("/")), "property", "og:image")
+        assert image == f"{base}assets/share/{kind}.png", path
+        pictures.add(kind)
+    for kind in pictures:
+        data = (b.site / "assets/share" / f"{kind}.png").read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1200
+    digests = {hashlib.sha256((b.site / "assets/share" / f"{k}.png").read_bytes()).hexdigest() for k in pictures}
+    assert len(digests) == len(pictures)  # one picture per type, not the same one for all
+
+
+def test_events_page_offers_the_calendar_subscription(fx):
+    name, b = fx
+    html = page(b.site, "events")
+    assert '<a class="md-button" href="../events.ics" type="text/calendar">订阅活动日历</a>' in html
+    assert (b.site / "events.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

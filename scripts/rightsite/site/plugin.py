@@ -26,6 +26,7 @@ from ..clock import build_today
 from .. import urls
 from ..urls import SECTION_INTROS
 from ..load import LoadCache
+from . import share
 from .pages import SiteContent, first_paragraph, make_env, section_intros, theme_extra
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
@@ -58,6 +59,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.load_cache = LoadCache()  # parsed files reused across `make serve` rebuilds
         self.env: jinja2.Environment | None = None  # compiled page templates, likewise
         self.activated = None  # the section tab switched on for the page being rendered
+        self.share = False  # pages point og:image at the pictures drawn after the build
+        self.share_drawn: tuple | None = None  # what the pictures were last drawn from (make serve)
 
     # -- config ---------------------------------------------------------------
     def on_startup(self, *, command, dirty):
@@ -105,6 +108,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         config.nav = self._nav()
         # the footer and the 404 page print the publisher from data/site.yml
         config.extra["rightsite"] = theme_extra(site, today)
+        self.share = share.available()
         return config
 
     def _nav(self) -> list:
@@ -168,6 +172,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             page.edit_url = base + path
         elif page.file.generated_by and not path:
             page.edit_url = None
+        if self.share:  # the picture a shared link shows: one per page type
+            page.meta["share_image"] = share.image_path(share.page_type(page.file.src_uri))
         # a page outside the nav (a case, an event, a standard, a report) lights its section's tab
         section = self._section_of(page, nav)
         if section is not None and not section.active:
@@ -208,10 +214,24 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         from .weight import compact_search_index, precompress
 
         compact_search_index(site_dir / "search" / "search_index.json")
+        self._share_images(site_dir)
         if self.downloads:
             self._downloads(site_dir)
         if not self.serving:
             precompress(site_dir)
+
+    def _share_images(self, site_dir: Path) -> None:
+        if not self.share:
+            return
+        extra = self.content.site and theme_extra(self.content.site, self.content.today)
+        hotlines = extra.get("hotlines") if extra else None
+        inputs = (self.content.site.title, extra["organiser"], hotlines[0]["value"] if hotlines else None) if extra else None
+        if inputs is None:
+            return
+        if self.serving and self.share_drawn == inputs and (site_dir / share.image_path("home")).exists():
+            return  # `make serve`: the pictures of the last build still hold
+        share.write_share_images(site_dir, *inputs)
+        self.share_drawn = inputs
 
     def _downloads(self, site_dir: Path) -> None:
         """PDFs beside the pages, so `mkdocs build`, `make serve` and `rightsite build` publish
