@@ -34,6 +34,9 @@ PAGES = {
     "cases": "cases/",
     "laws": "laws/",
     "report": "reports/2024/",
+    "standards": "standards/",  # wide tables: labelled blocks on a phone
+    "reports": "reports/",
+    "events": "events/",
 }
 
 
@@ -230,6 +233,27 @@ def test_accessibility_axe(phone, site_url):
         page.close()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "axe.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def test_no_squeezed_table_cell_on_a_phone(phone, site_url):
+    """A cell is either as wide as about 8 characters or holds its text on one line (时间, 1.0):
+    never a column of a few characters with the text wrapping inside it."""
+    squeezed = {}
+    for name, path in PAGES.items():
+        page, _, _ = _open(phone, site_url + path)
+        bad = page.evaluate("""() => [...document.querySelectorAll('.md-content td, .md-content th')]
+            .filter(e => e.offsetParent && e.textContent.trim())
+            .filter(e => !(e.closest('thead') && getComputedStyle(e.closest('thead')).position === 'absolute'))
+            .filter(e => {
+                const fs = parseFloat(getComputedStyle(e).fontSize), r = document.createRange();
+                r.selectNodeContents(e);
+                const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+                return e.getBoundingClientRect().width < 8 * fs && tops.size > 1; })
+            .map(e => e.textContent.trim().slice(0, 20))""")
+        if bad:
+            squeezed[name] = bad[:5]
+        page.close()
+    assert squeezed == {}
 
 
 def _text_size(page) -> float:
