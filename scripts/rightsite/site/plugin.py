@@ -221,13 +221,11 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             precompress(site_dir)
 
     def _share_images(self, site_dir: Path) -> None:
-        if not self.share:
+        site = self.content.site if self.content is not None else None
+        if not self.share or site is None:
             return
-        extra = self.content.site and theme_extra(self.content.site, self.content.today)
-        hotlines = extra.get("hotlines") if extra else None
-        inputs = (self.content.site.title, extra["organiser"], hotlines[0]["value"] if hotlines else None) if extra else None
-        if inputs is None:
-            return
+        hotlines = [c.value for c in site.channels if c.kind == "hotline"]
+        inputs = (site.title, site.organiser, hotlines[0] if hotlines else None)
         if self.serving and self.share_drawn == inputs and (site_dir / share.image_path("home")).exists():
             return  # `make serve`: the pictures of the last build still hold
         share.write_share_images(site_dir, *inputs)
