@@ -20,7 +20,7 @@ from .. import urls
 from ..load import Project
 from ..urls import SECTION_INTROS
 from .feeds import event_jsonld
-from .markup import CJK_END, inline, money, paragraphs
+from .markup import inline, money, paragraphs
 
 
 
@@ -34,13 +34,17 @@ def strip_label(summary: str, name: str) -> str:
     return summary
 
 
+# a line ending in a Chinese character or full-width punctuation joins the next without a space
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+
+
 def unwrap(text: object) -> str:
     """Wrapped lines of one paragraph joined as a reader expects: no space after a Chinese
     character or punctuation mark, one space between Latin words."""
     out = ""
     for line in (ln.strip() for ln in str(text or "").splitlines()):
         if line:
-            out += ("" if not out or CJK_END.search(out) else " ") + line
+            out += ("" if not out or _CJK_END.search(out) else " ") + line
     return out
 
 
