@@ -163,6 +163,21 @@ def test_search_preview_reads_and_highlight_keeps_the_word(desktop, site_url, qu
     page.close()
 
 
+def test_synonyms_from_the_content_find_the_other_word(desktop, site_url, built_fixture):
+    """theme/search/synonyms.txt groups 储值卡 with 预付卡: searching 预付卡 finds a page that only
+    says 储值卡 (none of qinghe's pages says 预付卡)."""
+    site = built_fixture("qinghe").site
+    only_other = {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")
+                  if "储值卡" in (text := p.read_text(encoding="utf-8")) and "预付卡" not in text}
+    assert only_other
+    page, _, _ = _open(desktop, site_url)
+    hrefs = [urlparse(h).path.split("#")[0].lstrip("/") for h in _search(page, "预付卡")]
+    assert set(hrefs) & only_other, hrefs[:8]
+    shown = page.locator(".md-search-result").inner_text()
+    assert "充值卡" not in shown  # the added words help the search; previews do not show them
+    page.close()
+
+
 def test_no_request_leaves_localhost_and_no_console_errors(phone, site_url):
     summary = {}
     for name, path in PAGES.items():

@@ -213,6 +213,11 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             self.ics_memo[loaded.id] = (loaded, today)
         from .weight import compact_search_index, precompress
 
+        from .synonyms import add_synonyms, load_groups
+
+        search_dir = self.root / self.config.theme_dir / "search"
+        add_synonyms(site_dir / "search" / "search_index.json", load_groups(search_dir / "synonyms.txt"),
+                     search_dir / "userdict.txt")
         compact_search_index(site_dir / "search" / "search_index.json")
         self._share_images(site_dir)
         if self.downloads:
