@@ -102,6 +102,13 @@ class Site(Record):
     edit_uri: OptText = Field(None, title="编辑链接路径")
     channels: list[Channel] = Field(min_length=1, title="投诉渠道")
     promise: OptText = Field(None, title="服务承诺", description="如 1 个工作日内确认收到、7 个工作日内答复；显示在投诉渠道页")
+    icp: OptText = Field(None, title="ICP 备案号",
+                         description="如 浙ICP备2026012345号-1；填写后显示在每页页脚，并链接到工信部备案系统")
+    police_record: OptText = Field(None, title="公安联网备案号", description="如 浙公网安备33010602012345号；可选，显示在页脚")
+    since: int | None = Field(None, ge=1990, le=2100, title="网站开通年份", description="页脚版权年份从此年起，如 2024")
+    public_drafts: list[int] = Field(
+        default_factory=list, title="提前公开的草稿年度报告",
+        description="草稿状态的年度报告只在编辑预览（make serve）中显示；列在这里的年份（如 2025）在公开网站上也显示，标明草稿")
     home: Home = Field(default_factory=Home, title="首页")
     review: ReviewPolicy = Field(default_factory=ReviewPolicy, title="复核周期")
     merchant_list: MerchantList | None = Field(
@@ -132,6 +139,11 @@ class Site(Record):
         if self.mall.name in g or (self.mall.short_name and self.mall.short_name in g):
             return g
         return f"{self.mall.name}{g}"
+
+    def report_is_public(self, year: int, status: str) -> bool:
+        """Whether the public site (pages, PDF, links) carries a year's report: once published,
+        or while a draft only when the year is listed in `public_drafts`."""
+        return status == "published" or year in self.public_drafts
 
     @property
     def description(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from pathlib import Path
 
 import jinja2
@@ -27,7 +28,8 @@ from ..urls import SECTION_INTROS
 from ..load import LoadCache
 from ..problems import Problems
 from . import preview
-from .pages import SiteContent, make_env, section_intros
+from . import share
+from .pages import SiteContent, first_paragraph, make_env, section_intros, theme_extra
 
 log = logging.getLogger("mkdocs.plugins.rightsite")
 
@@ -61,12 +63,21 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.timings: dict[str, float] = {}
         self.load_cache = LoadCache()  # parsed files reused across `make serve` rebuilds
         self.env: jinja2.Environment | None = None  # compiled page templates, likewise
+        self.activated = None  # the section tab switched on for the page being rendered
+        self.share = False  # pages point og:image at the pictures drawn after the build
+        self.share_drawn: tuple | None = None  # what the pictures were last drawn from (make serve)
 
     # -- config ---------------------------------------------------------------
     def on_startup(self, *, command, dirty):
         """Having this event keeps the plugin alive across `mkdocs serve` rebuilds."""
         self.serving = command == "serve"
         self.dirty = dirty
+
+    @property
+    def preview_build(self) -> bool:
+        """The editors' preview: `make serve`, or a build with RIGHTSITE_PREVIEW=1. It keeps the
+        links to the repository and the edit pencils, and shows draft reports."""
+        return self.serving or os.environ.get("RIGHTSITE_PREVIEW") == "1"
 
     def on_config(self, config):
         self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
@@ -94,17 +105,21 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         self.project = project
         theme = self.root / self.config.theme_dir
         self.env = self.env or make_env(theme)
-        self.content = SiteContent(project, today, theme, memo=self.page_memo if self.serving else None, env=self.env)
+        self.content = SiteContent(project, today, theme, memo=self.page_memo if self.serving else None, env=self.env,
+                                   preview=self.preview_build)
         site = project.site.record
         # the theme prints these into <title>, the header and <meta> unescaped
         config.site_name = html.escape(site.title)
         config.site_description = html.escape(site.description)
         config.site_url = site.base_url
-        if site.repo_url:
+        if site.repo_url and self.preview_build:  # the public site links to no internal git host
             config.repo_url = site.repo_url
             config.repo_name = "源文件"
             config.edit_uri = (site.edit_uri or "") + "content/"
         config.nav = self._nav()
+        # the footer and the 404 page print the publisher from data/site.yml
+        config.extra["rightsite"] = theme_extra(site, today)
+        self.share = share.available()
         return config
 
     def _nav(self) -> list:
@@ -118,7 +133,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             {"宣传活动": urls.EVENTS_INDEX},
             {"服务标准": urls.STANDARDS_INDEX},
         ]
-        if self.project.complaints:
+        if self.content is not None and self.content.report_views():
             nav.append({"年度报告": urls.REPORTS_INDEX})
         nav += [{"法律依据": urls.LAWS}, {"投诉渠道": urls.CHANNELS}]
         return nav
@@ -164,6 +179,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
                 # the handbook is the canonical answer: rank chapters above cases and events
                 page.meta.setdefault("search", {}).setdefault("boost", 4)
                 page.meta["title"] = html.escape(chapter.record.title)  # the theme prints titles as HTML
+                # <meta name=description> and the shared card: the chapter's own, else its first paragraph
+                page.meta["description"] = html.escape(chapter.record.description or first_paragraph(markdown))
                 return self.content.chapter_markdown(chapter, markdown)
         return markdown
 
@@ -194,7 +211,28 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             page.edit_url = base + path
         elif page.file.generated_by and not path:
             page.edit_url = None
+        if self.share:  # the picture a shared link shows: one per page type
+            page.meta["share_image"] = share.image_path(share.page_type(page.file.src_uri))
+        # a page outside the nav (a case, an event, a standard, a report) lights its section's tab
+        section = self._section_of(page, nav)
+        if section is not None and not section.active:
+            section.active = True
+            self.activated = section
         return context
+
+    @staticmethod
+    def _section_of(page, nav):
+        uri = page.file.src_uri
+        folder, _, name = uri.rpartition("/")
+        if not folder or name == "index.md" or page in nav.pages:
+            return None
+        return next((p for p in nav.pages if p.file.src_uri == f"{folder}/index.md"), None)
+
+    def on_post_page(self, output, page, config):
+        if self.activated is not None:  # nav items are shared by every page: switch it off again
+            self.activated.active = False
+            self.activated = None
+        return output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config):
@@ -214,11 +252,28 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             self.ics_memo[loaded.id] = (loaded, today)
         from .weight import compact_search_index, precompress
 
+        from .synonyms import add_synonyms, load_groups
+
+        search_dir = self.root / self.config.theme_dir / "search"
+        add_synonyms(site_dir / "search" / "search_index.json", load_groups(search_dir / "synonyms.txt"),
+                     search_dir / "userdict.txt")
         compact_search_index(site_dir / "search" / "search_index.json")
+        self._share_images(site_dir)
         if self.downloads:
             self._downloads(site_dir)
         if not self.serving:
             precompress(site_dir)
+
+    def _share_images(self, site_dir: Path) -> None:
+        site = self.content.site if self.content is not None else None
+        if not self.share or site is None:
+            return
+        hotlines = [c.value for c in site.channels if c.kind == "hotline"]
+        inputs = (site.title, site.organiser, hotlines[0] if hotlines else None)
+        if self.serving and self.share_drawn == inputs and (site_dir / share.image_path("home")).exists():
+            return  # `make serve`: the pictures of the last build still hold
+        share.write_share_images(site_dir, *inputs)
+        self.share_drawn = inputs
 
     def _downloads(self, site_dir: Path) -> None:
         """PDFs beside the pages, so `mkdocs build`, `make serve` and `rightsite build` publish
