@@ -80,7 +80,7 @@ def built_fixture(shared_dir):
 @pytest.fixture(scope="session")
 def built_sample(shared_dir) -> Built:
     """The live sample built once: for its smoke tests only (no test asserts the sample's values)."""
-    return build_once(shared_dir, "sample", copy_project)
+    return build_once(shared_dir, "sample", copy_project, strict=False)  # see test_sample_builds_and_…
 
 
 def copy_project(dest: Path) -> Path:

@@ -34,6 +34,9 @@ PAGES = {
     "cases": "cases/",
     "laws": "laws/",
     "report": "reports/2024/",
+    "standards": "standards/",  # wide tables: labelled blocks on a phone
+    "reports": "reports/",
+    "events": "events/",
 }
 
 
@@ -139,6 +142,42 @@ def test_chinese_search_finds_the_chapter(desktop, site_url, query, expected):
     assert any(p.endswith(expected) for p in top3), f"{query}: {hrefs[:5]}"
 
 
+@pytest.mark.parametrize("query,expected,preview", [
+    ("讲座", "events/2026-002/", "2026年12月12日09:30，三层多功能厅。年终促销前"),   # date and place, then what it is
+    ("头皮护理", "cases/2026-001/", "2026年3月，消费者周女士在商场某理发店"),           # the case's summary
+])
+def test_search_preview_reads_and_highlight_keeps_the_word(desktop, site_url, query, expected, preview):
+    page, _, _ = _open(desktop, site_url)
+    hrefs = _search(page, query)
+    assert urlparse(hrefs[0]).path.endswith(expected), hrefs[:3]
+    first = page.locator(".md-search-result__item").first.inner_text().replace("\u200b", "")
+    text = "".join(first.split())
+    assert preview in text, text
+    for label in ("时间", "地点", "受理", "办结", "首页›"):
+        assert label not in text, (label, text)
+    with page.expect_navigation():
+        page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_selector("mark[data-md-highlight]", timeout=5000)
+    marks = page.eval_on_selector_all("mark[data-md-highlight]", "els => els.map(e => e.textContent)")
+    assert marks and set(marks) == {query}, marks[:10]
+    page.close()
+
+
+def test_synonyms_from_the_content_find_the_other_word(desktop, site_url, built_fixture):
+    """theme/search/synonyms.txt groups 储值卡 with 预付卡: searching 预付卡 finds a page that only
+    says 储值卡 (none of qinghe's pages says 预付卡)."""
+    site = built_fixture("qinghe").site
+    only_other = {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")
+                  if "储值卡" in (text := p.read_text(encoding="utf-8")) and "预付卡" not in text}
+    assert only_other
+    page, _, _ = _open(desktop, site_url)
+    hrefs = [urlparse(h).path.split("#")[0].lstrip("/") for h in _search(page, "预付卡")]
+    assert set(hrefs) & only_other, hrefs[:8]
+    shown = page.locator(".md-search-result").inner_text()
+    assert "充值卡" not in shown  # the added words help the search; previews do not show them
+    page.close()
+
+
 def test_no_request_leaves_localhost_and_no_console_errors(phone, site_url):
     summary = {}
     for name, path in PAGES.items():
@@ -177,6 +216,23 @@ def test_layout_navigation_and_screenshots(request, site_url, viewport):
         assert section in joined, f"{viewport}: {section} not reachable from the navigation"
 
 
+def test_phone_fact_labels_and_clauses_are_readable(phone, site_url):
+    """At 390 px a fact label (时间, 地点, 施行日期) stays on one line, and a standard's clause
+    text is a block as wide as the text column, not a squeezed table column."""
+    for name in ("event", "case", "standard"):
+        page, _, _ = _open(phone, site_url + PAGES[name])
+        labels = page.eval_on_selector_all(".rs-facts td:first-child", """els => els.map(e => {
+            const r = document.createRange(); r.selectNodeContents(e);
+            return [e.textContent.trim(), r.getClientRects().length]; })""")
+        assert labels, name
+        assert [lab for lab, lines in labels if lines != 1] == [], f"{name}: labels wrap"
+        if name == "standard":
+            widths = page.evaluate("""() => [...document.querySelectorAll('.rs-clause-text')].map(e =>
+                e.getBoundingClientRect().width / document.querySelector('.md-content__inner').clientWidth)""")
+            assert widths and min(widths) > 0.8, widths
+        page.close()
+
+
 def test_accessibility_axe(phone, site_url):
     assert AXE.exists(), "axe-core missing: `make test` runs npm ci in tests/browser"
     results = {}
@@ -192,6 +248,87 @@ def test_accessibility_axe(phone, site_url):
         page.close()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "axe.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def test_no_squeezed_table_cell_on_a_phone(phone, site_url):
+    """A cell is either as wide as about 8 characters or holds its text on one line (时间, 1.0):
+    never a column of a few characters with the text wrapping inside it."""
+    squeezed = {}
+    for name, path in PAGES.items():
+        page, _, _ = _open(phone, site_url + path)
+        bad = page.evaluate("""() => [...document.querySelectorAll('.md-content td, .md-content th')]
+            .filter(e => e.offsetParent && e.textContent.trim())
+            .filter(e => !(e.closest('thead') && getComputedStyle(e.closest('thead')).position === 'absolute'))
+            .filter(e => {
+                const fs = parseFloat(getComputedStyle(e).fontSize), r = document.createRange();
+                r.selectNodeContents(e);
+                const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+                return e.getBoundingClientRect().width < 8 * fs && tops.size > 1; })
+            .map(e => e.textContent.trim().slice(0, 20))""")
+        if bad:
+            squeezed[name] = bad[:5]
+        page.close()
+    assert squeezed == {}
+
+
+def _text_size(page) -> float:
+    return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-content .md-typeset p')).fontSize)")
+
+
+def test_elder_mode_by_keyboard_remembered_across_pages(phone, site_url):
+    """长辈模式: a real button with aria-pressed, reached and pressed by keyboard; text 1.25× and
+    darker; the next page opens the same way."""
+    page, requests, _ = _open(phone, site_url + PAGES["case"])
+    button = page.locator("header button[data-rs-elder]")
+    assert button.is_visible() and button.inner_text().strip() == "长辈模式"
+    assert button.get_attribute("aria-pressed") == "false"
+    before = _text_size(page)
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert _text_size(page) >= 1.25 * before - 0.01
+    color = page.evaluate("getComputedStyle(document.querySelector('.md-content .md-typeset p')).color")
+    assert color == "rgb(0, 0, 0)", color
+    page.goto(site_url + PAGES["standard"], wait_until="networkidle")
+    assert page.locator("header button[data-rs-elder]").get_attribute("aria-pressed") == "true"
+    assert _text_size(page) >= 1.25 * before - 0.01
+    page.keyboard.press("Tab")  # the toggle also switches back
+    page.locator("header button[data-rs-elder]").press("Space")
+    assert page.locator("header button[data-rs-elder]").get_attribute("aria-pressed") == "false"
+    assert abs(_text_size(page) - before) < 0.01
+    page.close()
+    page, _, _ = _open(phone, site_url + PAGES["standard"])  # on again: axe finds nothing either
+    page.locator("header button[data-rs-elder]").click()
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], v["impact"]) for v in res["violations"] if v["impact"] in ("serious", "critical")] == []
+    page.close()
+
+
+def test_404_search_box_opens_the_site_search(phone, site_url):
+    page, _, _ = _open(phone, site_url + "404.html")
+    assert page.locator("h1").inner_text() == "没有找到这个页面"
+    page.fill("#rs-404-q", "明码标价")
+    page.press("#rs-404-q", "Enter")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))")
+    assert any("handbook/mingma-biaojia/" in h for h in hrefs[:3]), hrefs[:5]
+    page.close()
+
+
+def test_layout_holds_at_200_percent_zoom_in_elder_mode(browser, site_url):
+    """A 1280 px window at 200% zoom is 640 CSS px wide: nothing scrolls sideways, even with 长辈模式 on."""
+    ctx = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2, locale="zh-CN")
+    ctx.add_init_script("localStorage.setItem('rs-elder', '1')")
+    try:
+        for name, path in PAGES.items():
+            page, _, _ = _open(ctx, site_url + path)
+            assert page.evaluate("document.documentElement.classList.contains('rs-elder')"), name
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}: horizontal scroll of {overflow}px"
+            page.close()
+    finally:
+        ctx.close()
 
 
 def test_print_stylesheet_hides_navigation(desktop, site_url):

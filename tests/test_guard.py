@@ -132,17 +132,17 @@ def test_repealed_law_lists_every_citing_record(capsys, qinghe):
 
     repeal("2027-01-01")  # look-alike: repealed only after TODAY
     _, report = check_json(capsys, qinghe)
-    assert rules(report, "stale.law") == []
+    assert rules(report, "ref.law_repealed") == []
     repeal("2026-01-01")
     _, report = check_json(capsys, qinghe)
-    found = rules(report, "stale.law")
+    found = rules(report, "ref.law_repealed")  # an error since law texts have their own stale.law
     assert {(p["file"], p["line"], p["field"]) for p in found} == {
         (CHAPTER, line_of(qinghe / CHAPTER, "  - cpl-20"), "laws.0"),
         ("data/cases/2026-001.yml", line_of(qinghe / "data/cases/2026-001.yml", "laws:"), "laws.0"),
         (STD, line_of(qinghe / STD, "laws: [cpl-20, price-5, price-8]"), "clauses.2.laws.0"),
     }
     assert len(found) == 3
-    assert all("cpl-20" in p["message"] and "2026-01-01" in p["message"] for p in found)
+    assert all("cpl-20" in p["message"] and "2026-01-01" in p["message"] and p["level"] == "error" for p in found)
 
 
 def test_channel_not_verified(capsys, qinghe):

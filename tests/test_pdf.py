@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import FIXTURE_NAMES, FIXTURES, ROOT, TODAY, edit, fixture_project, line_of
@@ -24,8 +25,8 @@ from rightsite.clock import start_of_day
 from rightsite.load import load_project
 from rightsite.pdf import build_pdfs
 from rightsite.pdf.booklet import booklet_order, padded_sequence
-from rightsite.pdf.brochures import (Brochures, cn_number, event_when, html_paragraphs, printed_text,
-                                     short_description)
+from rightsite.pdf.brochures import (Brochures, cn_number, event_when, flyer_title, html_paragraphs,
+                                     printed_text, short_description)
 from rightsite.pdf.fetcher import FetchRefused, ProjectFetcher, decode_data_url, scan_html
 from rightsite.pdf.fonts import prepare_fonts
 from rightsite.pdf.qr import qr_svg, short_url
@@ -37,6 +38,7 @@ A5 = (419.5, 595.3)
 A4 = (595.3, 841.9)
 BUILT = "nanyu"  # the fixture of the module build
 FLYERS = {"qinghe": {"2026-002"}, "nanyu": {"2026-002", "2027-001"}}  # upcoming on TODAY, by the fixtures' files
+LOGO = {"qinghe": "assets/logo.png", "nanyu": None}  # site.yml's logo: qinghe has one (a PNG), nanyu none
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -65,6 +67,27 @@ def pdffonts(pdf: Path) -> list[dict]:
         rows.append({"name": parts[0], "type": " ".join(parts[1:-6]), "emb": parts[-5], "sub": parts[-4],
                      "uni": parts[-3]})
     return rows
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def in_order(text: str, needles: list[str]) -> list[str]:
+    """The needles (whitespace ignored) that are missing from `text` or come before the one listed before them."""
+    text, at, wrong = flat(text), 0, []
+    for needle in needles:
+        i = text.find(flat(needle), at)
+        if i < 0:
+            wrong.append(needle)
+        else:
+            at = i + len(flat(needle))
+    return wrong
+
+
+def raster_images(pdf: Path, page: int = 0) -> list:
+    """The raster images drawn on a page (the QR codes are vector drawings, not images)."""
+    return list(PdfReader(pdf).pages[page].images)
 
 
 def size_of(page) -> tuple[float, float]:
@@ -368,6 +391,186 @@ def test_flyers_only_for_upcoming_events(made):
 
 
 @pytest.mark.slow
+def test_flyer_reads_as_a_poster_top_to_bottom(made):
+    """Who invites, what, when and where, what happens, then the QR code, hotline and organiser."""
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
+    hotline = next(c for c in site["channels"] if c["kind"] == "hotline")
+    for eid, data in events_data(name).items():
+        if eid not in FLYERS[name]:
+            continue
+        pdf = dl / "flyers" / f"{eid}.pdf"
+        text = pages_text(pdf)[0]
+        day, hours = event_when(data["start"], data["end"])
+        main = [site["mall"]["name"], site["group"]["name"], data["kind"], data["title"], day, hours,
+                "地点", data["location"], data["description"].strip()[:20], "报名", data["registration"][:10]]
+        if data["status"] == "postponed":
+            main.insert(3, "本活动已延期")
+        assert in_order(text, main) == [], (eid, text)
+        # the footer below all of that (its two columns may come out in either order)
+        footer = ["扫码查看活动详情", short_url(f"{site['base_url']}events/{eid}/"), hotline["value"],
+                  f"主办：{site['group']['name']}"]
+        for item in footer:
+            assert in_order(text, [data["registration"][:10], item]) == [], (eid, item)
+
+
+@pytest.mark.slow
+def test_flyer_fills_the_sheet(made):
+    """The footer (QR code, hotline) sits at the foot of the A4 sheet, the title is set large:
+    no empty third in the middle."""
+    name, _, dl = made
+    for eid in FLYERS[name]:
+        pdf = dl / "flyers" / f"{eid}.pdf"
+        bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        words = [(float(m.group(2)), float(m.group(4)), m.group(5)) for m in
+                 re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+        lowest = max(y1 for _, y1, _ in words)
+        assert lowest > A4[1] - 70, f"{eid}: the text ends {A4[1] - lowest:.0f} pt above the bottom edge"
+        ys = sorted({round(y0) for y0, _, _ in words})
+        gaps = [b - a for a, b in zip(ys, ys[1:])]
+        assert max(gaps) < A4[1] / 6, f"{eid}: a gap of {max(gaps):.0f} pt between two lines"
+        title = events_data(name)[eid]["title"]
+        heights = [y1 - y0 for y0, y1, w in words if len(w) >= 4 and w in title]  # not the kind (讲座)
+        # a word's box is about 1.45 times the type size: 55 pt is a title of 38 pt or more
+        assert heights and min(heights) >= 55, f"{eid}: the title's words are {min(heights, default=0):.0f} pt high"
+
+
+@pytest.mark.slow
+def test_logo_from_site_yml_on_flyers_covers_and_poster(made):
+    """qinghe's site.yml names a PNG logo: it is drawn on every flyer, the two covers and the
+    channels poster; nanyu names none, and those pages carry no image at all."""
+    name, root, dl = made
+    pdfs = [*sorted(dl.glob("flyers/*.pdf")), dl / "handbook.pdf", dl / "standards.pdf", dl / "channels-poster.pdf"]
+    assert len(pdfs) == len(FLYERS[name]) + 3
+    for pdf in pdfs:
+        images = raster_images(pdf)
+        if LOGO[name]:
+            assert len(images) == 1, (pdf, images)
+            assert images[0].image.size == Image.open(root / "content" / LOGO[name]).size, pdf
+        else:
+            assert images == [], pdf
+    assert all(raster_images(p) == [] for p in dl.glob("checklists/*.pdf"))  # forms to fill in: no logo
+
+
+def test_logo_file_must_exist(capsys, tmp_path):
+    from conftest import check_json
+
+    root = fixture_project("qinghe", tmp_path / "proj")
+    (root / "content/assets/logo.png").unlink()
+    code, report = check_json(capsys, root)
+    found = [(p["rule"], p["file"], p["line"], p["field"], p["message"]) for p in report["problems"]]
+    assert code == 1 and found == [("ref.file", "data/site.yml", line_of(root / "data/site.yml", "logo: assets/logo.png"),
+                                    "logo", "标志图片 content/assets/logo.png 不存在。请把图片放到 content/ 下这个位置，"
+                                    "或改正 logo 的路径；不印标志就删去 logo 这一行。 The logo file does not exist under content/.")]
+    docs = Brochures(load_project(root), TODAY_D, prepare_fonts(ROOT / ".cache"), ProjectFetcher(root)).documents()
+    assert all('class="fl-logo"' not in d.html for d in docs if d.kind == "flyer")  # no broken image either
+
+
+def test_logo_must_be_a_project_image(capsys, tmp_path):
+    from conftest import check_json
+
+    root = fixture_project("qinghe", tmp_path / "proj")
+    edit(root / "data/site.yml", "logo: assets/logo.png", "logo: https://cdn.example/logo.png")
+    code, report = check_json(capsys, root)
+    found = [p for p in report["problems"] if "logo" in p["message"]]
+    assert code == 1 and len(found) == 1, report
+    assert found[0]["file"] == "data/site.yml" and found[0]["level"] == "error"
+    assert found[0]["message"].startswith("logo：“https://cdn.example/logo.png”应为 content/ 下的图片路径")
+
+
+def test_flyer_title_is_set_large_and_broken_at_a_pause():
+    assert flyer_title("年终购物季消费维权讲座") == (["年终购物季消费维权讲座"], "font-size: 44.7pt")
+    assert flyer_title("消费维权进社区：南屿街道专场") == (["消费维权进社区：", "南屿街道专场"], "font-size: 46.0pt")
+    # no pause: even lines (a box 15 characters wide), never one character left on the last line
+    lines, style = flyer_title("三一五国际消费者权益日现场咨询暨商户诚信经营承诺签名活动")
+    assert lines == ["三一五国际消费者权益日现场咨询暨商户诚信经营承诺签名活动"]
+    size, width = map(float, re.fullmatch(r"font-size: ([\d.]+)pt; max-width: ([\d.]+)mm", style).groups())
+    per_line = width / (size * 25.4 / 72)
+    assert 32 <= size <= 46 and 14 <= per_line < 15  # 28 characters: two lines of 14
+
+
+@pytest.mark.slow
+def test_a_crowded_flyer_is_set_tighter_not_split(built, tmp_path):
+    """A postponed event with a long title, note and description still fits on one sheet."""
+    _, _, cache, _, _ = built
+    proj = fixture_project(BUILT, tmp_path / "proj")
+    event = proj / "data/events/2026-002.yml"
+    data = events_data(BUILT)["2026-002"]
+    edit(event, f"title: {data['title']}", "title: 预付卡消费风险讲座：司法解释施行后办卡注意什么")
+    edit(event, f"note: {data['note']}", "note: " + "原定2026年10月举行，因台风预警，经与街道商定延期。已报名的居民无需重新报名，"
+         "如不能参加可到游客中心取消，最终时间以活动页面为准。" * 2)
+    edit(event, data["description"].strip(), data["description"].strip() * 2)
+    problems, stats = build(proj, tmp_path / "site", copy_cache(cache, tmp_path / "cache"))
+    assert problems.items == [], problems.to_text()
+    pdf = tmp_path / "site/downloads/flyers/2026-002.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    assert "扫码查看活动详情" in flat(pages_text(pdf)[0])
+
+
+@pytest.mark.slow
+def test_running_header_once_on_a_standards_first_page(made):
+    """Each standard's first page opens with its number and title; the running header (the same
+    words) is printed only on its following pages."""
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
+    whole = pages_text(dl / "standards.pdf")
+    for sid in standard_ids(name):
+        data = yaml.safe_load((FIXTURES / name / f"data/standards/{sid}.yml").read_text(encoding="utf-8"))
+        header = f"{site['mall']['name']}商户服务标准{sid}"
+        single = pages_text(dl / "standards" / f"{sid}.pdf")
+        first = next(t for t in whole if flat(t).startswith(header))
+        for page in (first, single[0]):
+            assert flat(page).count(header) == 1, page
+            assert flat(page).count(data["title"]) == 1, page
+        assert flat(single[-1]).startswith("附：法律依据")
+
+
+@pytest.mark.slow
+def test_running_header_on_a_long_standards_following_pages(tmp_path):
+    """A standard of two pages: the header once on page 1 (the heading), on page 2 at the top."""
+    from rightsite.pdf.render import Renderer
+
+    root = fixture_project("qinghe", tmp_path / "proj")
+    path = root / "data/standards/std-01.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = data["clauses"][1]
+    data["clauses"] += [dict(first, number=str(n), laws=list(first["laws"])) for n in range(len(data["clauses"]) + 1, 25)]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    fonts = prepare_fonts(ROOT / ".cache")
+    project = load_project(root)
+    assert list(project.standards) == ["std-01"], project.problems.to_text()
+    b = Brochures(project, TODAY_D, fonts, ProjectFetcher(root))
+    doc = next(d for d in b.standards() if d.kind == "standard")
+    out = tmp_path / "std-01.pdf"
+    Renderer(root, ROOT / ".cache", fonts).render(doc.html, out, title=doc.title, base_dir=doc.base_dir,
+                                                  stylesheets=[(b.css, root / "theme/pdf")])
+    pages = pages_text(out, layout=True)
+    header = "青禾里生活广场商户服务标准std-01"
+    assert len(pages) >= 3 and flat(pages[0]).count(header) == 1
+    top = pages[1].strip().splitlines()[0]
+    assert flat(top) == header + data["title"], top  # number on the left, title on the right
+
+
+@pytest.mark.slow
+def test_checklist_header_once_on_the_first_page(made):
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
+    following = 0
+    for sid in standard_ids(name):
+        for suffix, kind in (("", "检查表"), ("-self", "自查表")):
+            pages = pages_text(dl / "checklists" / f"{sid}{suffix}.pdf", layout=True)
+            label = f"{site['mall']['name']}·商户服务{kind}"
+            assert flat(pages[0]).count(label) == 1, (sid, suffix)
+            # a following page: the standard and version on the left, the kind of sheet on the right
+            for page in pages[1:]:
+                top = flat(page.strip().splitlines()[0])
+                assert top.startswith(sid) and top.endswith(label), (sid, suffix, top)
+                following += 1
+    assert following, "no sheet ran onto a second page: the running header was never checked"
+
+
+@pytest.mark.slow
 def test_font_subsetting_uses_harfbuzz():
     """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, ~30x slower.
     Speed itself is measured by `make bench`; here we only check the set-up installed it."""
@@ -523,7 +726,7 @@ def test_a_wechat_channels_own_qr_image_is_printed_on_the_poster(tmp_path):
     import segno
 
     root = fixture_project("qinghe", tmp_path / "p")
-    (root / "content" / "assets").mkdir()
+    (root / "content" / "assets").mkdir(exist_ok=True)  # the fixture's logo is there already
     segno.make("qinghe-wechat").save(str(root / "content" / "assets" / "wechat-qr.png"), scale=6)
     edit(root / "data" / "site.yml", "    value: 青禾里生活\n", "    value: 青禾里生活\n    image: assets/wechat-qr.png\n")
     out, cache = tmp_path / "site", tmp_path / "cache"
@@ -531,5 +734,7 @@ def test_a_wechat_channels_own_qr_image_is_printed_on_the_poster(tmp_path):
     assert problems.items == [], problems.to_text()
     reader = PdfReader(out / "downloads" / "channels-poster.pdf")
     images = [img for page in reader.pages for img in page.images]
-    assert len(images) == 1  # the account's own code, a raster image; the other QR codes are vector
-    assert images[0].image.size[0] >= 100
+    # the account's own code and the fixture's logo, raster images; the other QR codes are vector
+    sizes = sorted(img.image.size for img in images)
+    qr = segno.make("qinghe-wechat").symbol_size(scale=6)
+    assert sizes == sorted([qr, (240, 240)]) and qr[0] >= 100

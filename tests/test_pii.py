@@ -424,3 +424,96 @@ def test_offsets_are_those_of_the_original_text():
     for f in scan_text(text):
         assert text[f.start:f.end] == f.text
     assert _brief(scan_text(text)) == [("pii.mobile", "１３９１２３４５６７８"), ("pii.name", "赵丽华")]
+
+
+# -- disguises: the same data written to slip past a scan ---------------------------------------
+
+DISGUISED = [
+    ("pii.mobile", "顾客手机 138\u20601234\u20605678，已回访。", "138\u20601234\u20605678", "138****5678"),
+    ("pii.mobile", "顾客手机 1\u00ad38\u00ad1234\u00ad5678，已回访。", "1\u00ad38\u00ad1234\u00ad5678", "138****5678"),
+    ("pii.mobile", "顾客手机 138\u200b1234\u200b5678，已回访。", "138\u200b1234\u200b5678", "138****5678"),
+    ("pii.mobile", "回电号码 138.1234.5678。", "138.1234.5678", "138****5678"),
+    ("pii.mobile", "回电号码 138/1234/5678。", "138/1234/5678", "138****5678"),
+    ("pii.mobile", "回电号码 1 3 8 1 2 3 4 5 6 7 8。", "1 3 8 1 2 3 4 5 6 7 8", "138****5678"),
+    ("pii.mobile", "回电号码 138 . 1234 . 5678。", "138 . 1234 . 5678", "138****5678"),
+    ("pii.mobile", "回电号码一三八一二三四五六七八。", "一三八一二三四五六七八", "138****5678"),
+    ("pii.mobile", "回电号码幺三八 一二三四 五六七八。", "幺三八 一二三四 五六七八", "138****5678"),
+    ("pii.mobile", "回电号码①③⑧①②③④⑤⑥⑦⑧。", "①③⑧①②③④⑤⑥⑦⑧", "138****5678"),
+    ("pii.mobile", "回电号码 ❶❸❽❶❷❸❹❺❻❼❽。", "❶❸❽❶❷❸❹❺❻❼❽", "138****5678"),
+    ("pii.mobile", "回电号码１３８．１２３４．５６７８。", "１３８．１２３４．５６７８", "138****5678"),
+    ("pii.landline", "店铺座机 0571.8888.6666。", "0571.8888.6666", "********6666"),
+    ("pii.landline", "店铺座机 0571/8888/6666。", "0571/8888/6666", "********6666"),
+    ("pii.plate", "顾客的车牌粤b12345停在地库。", "粤b12345", "粤b***45"),
+    ("pii.plate", "顾客的车牌浙a·d2345停在地库。", "浙a·d2345", "浙a***45"),
+    ("pii.email", "请发到 zhang(at)163.com 。", "zhang(at)163.com", "z***@163.com"),
+    ("pii.email", "请发到 li.na [at] qq [dot] com 。", "li.na [at] qq [dot] com", "l***@qq [dot] com"),
+    ("pii.email", "请发到 wangfang艾特163点com。", "wangfang艾特163点com", "w***@163点com"),
+    ("pii.email", "请发到 chen @ 163.com 。", "chen @ 163.com", "c***@163.com"),
+    ("pii.wechat", "店员留了微 信：zhangwei_1988。", "zhangwei_1988", "zha*******988"),
+    ("pii.wechat", "店员留了V 信：zhangwei_1988。", "zhangwei_1988", "zha*******988"),
+    ("pii.qq", "店员的Q Q：12345678。", "12345678", None),
+    ("pii.name", "消费者张\u200b伟表示满意。", "张\u200b伟", "张**"),
+    ("pii.mobile", "<!-- 顾客手机 13912345678 -->", "13912345678", "139****5678"),
+    ("pii.mobile", '<span title="顾客 13912345678">详情</span>', "13912345678", "139****5678"),
+    ("pii.mobile", "![13912345678](x.png)", "13912345678", "139****5678"),
+]
+
+
+@pytest.mark.parametrize("rule, sentence, want, masked", DISGUISED, ids=[f"{d[0]}-{i}" for i, d in enumerate(DISGUISED)])
+def test_disguised_data_is_caught(rule, sentence, want, masked):
+    found = scan_text(sentence)
+    assert _brief(found) == [(rule, want)]
+    start = sentence.index(want)
+    assert (found[0].start, found[0].end) == (start, start + len(want))  # offsets of the original text
+    if masked:
+        assert found[0].masked() == masked
+
+
+DISGUISE_LOOKALIKES = [
+    "活动时间 2025.03.01-2025.03.31，每日 10:00-22:00。",
+    "依据第1.2.3条规定，版本 v1.2.3.4567。",
+    "订单号 1234 5678 9012 已退款，金额 1 234 567 元。",
+    "价格12.80/斤，3/4/5 号柜台，0.5/1.0/2.0 升装。",
+    "ISBN 978-7-5086-1234-5，GB 7718-2011 与 GB 28050-2011。",
+    "统一社会信用代码 91330100MA2B1234X5。",
+    "1/2/3/4/5/6/7/8/9/10/11 月均有活动。",
+    "第一二三四五六七八章节按顺序阅读；本店有一二三四五六七个档口。",
+    "满100减10，满200减25，满300减40。",
+    "请发邮件到信箱，我们 at 工作日回复，点 com 结尾的网址不要点。",
+    "微信搜索公众号“青禾里生活”，Q 群号码见海报。",
+    "①号门进入，②号电梯上三楼，③号柜台办理。",
+    "粤式点心与京味小吃同场；浙江省a类商户。",
+]
+
+
+@pytest.mark.parametrize("sentence", DISGUISE_LOOKALIKES)
+def test_disguise_lookalikes_pass(sentence):
+    assert _brief(scan_text(sentence)) == []
+
+
+# ---- bare names: no role word, the name opens a sentence or clause --------------------------------
+BARE_NAMES = [
+    ("张伟在店内办了会员卡。", "张伟"), ("王芳到维权站反映问题。", "王芳"), ("赵磊向店员索要发票。", "赵磊"),
+    ("2025年5月，陈建国在超市买了一箱牛奶。", "陈建国"), ("孙丽把衣服送去干洗。", "孙丽"), ("刘洋被店员拦下。", "刘洋"),
+    ("李秀英从三楼下来。", "李秀英"), ("欧阳娜娜在试衣间丢了手机。", "欧阳娜娜"),
+]
+# sentences that open with a word starting with a surname, followed by the same verbs
+BARE_LOOKALIKES = [
+    "黄金在国际市场上涨。", "高端商品在一楼。", "方太在三楼开了体验店。", "周末到商场的人多。", "万达在北区。",
+    "明天到店领取。", "常规商品在货架上。", "安全通道在东侧。", "石榴在秋季上市。", "林区到商场有班车。",
+    "白天在门口排队。", "江南风味到店品尝。", "华联在负一层。", "于是到服务台登记。", "金额在收据上写明。",
+    "孔雀在花园里。", "温度在二十度左右。", "余额在会员中心查询。", "钟表在二楼维修。", "包装在拆开后不能退。",
+    "马桶在卫生间。", "沈阳到北京的车票。", "董事会在会上决定。", "宋体在海报上显得小。", "方便面在促销。",
+    "常温下到期的牛奶。", "程序在后台运行。", "任何人到店都可以。", "许多顾客在周末来。", "朱古力在柜台。",
+    "王女士在店内办了会员卡。", "张某到维权站反映问题。", "商户A在三楼。",
+]
+
+
+@pytest.mark.parametrize("sentence, name", BARE_NAMES)
+def test_a_bare_name_opening_a_clause_is_caught(sentence, name):
+    assert [(f.rule, f.text) for f in scan_text(sentence)] == [("pii.name", name)]
+
+
+@pytest.mark.parametrize("sentence", BARE_LOOKALIKES)
+def test_bare_name_lookalikes_pass(sentence):
+    assert _brief(scan_text(sentence)) == []

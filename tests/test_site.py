@@ -9,12 +9,15 @@ tests that break a project work on a fresh copy.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,7 +26,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_once, edit, fixture_project, line_of
-from test_fixtures import article_text, fixture_csv, fixture_yaml, squash, visible_text
+from test_fixtures import article_text, fixture_csv, fixture_yaml, pages, squash, visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -155,6 +158,41 @@ def test_case_page_sections_laws_and_related(qb):
     assert "<td>1,299.00 元</td>" in page(qb.site, "cases/2025-003")  # thousands separated
 
 
+def test_standard_clauses_are_stacked_blocks(fx):
+    """Each clause is one block: its number and level, its text, its legal basis; no clause table
+    whose columns a phone squeezes to four characters."""
+    name, b = fx
+    for sid, data in records(name, "standards").items():
+        html = page(b.site, f"standards/{sid}")
+        assert ">依据</th>" not in html and ">内容</th>" not in html, sid
+        blocks = re.findall(r'<li class="rs-clause" id="clause-([^"]+)">(.*?)</li>', html, re.S)
+        assert blocks and [n for n, _ in blocks] == [str(c["number"]) for c in data["clauses"]], sid
+        for (number, body), clause in zip(blocks, data["clauses"]):
+            text = seen(body)
+            assert text.startswith(f"第{number}条{clause['level']}"), (sid, text)
+            assert squash(clause["text"]) in text, (sid, number)
+            for law_id in clause.get("laws", []):
+                assert f'href="../../laws/#{law_id}"' in body, (sid, number, law_id)
+            if clause.get("laws"):
+                assert "依据：" in text
+
+
+class _Handlers(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+
+
+def _event_handlers(html: str) -> list[str]:
+    """Event-handler attributes (onclick=…) of the elements of a page."""
+    parser = _Handlers()
+    parser.feed(html)
+    return parser.found
+
+
 def test_record_text_is_escaped(edited):
     assert edited.code == 0, edited.err
     site = edited.site
@@ -166,22 +204,55 @@ def test_record_text_is_escaped(edited):
     for path in site.rglob("*.html"):  # titles reach headers, nav, lists and <title> on every page
         text = path.read_text(encoding="utf-8")
         assert "<img src=x" not in text and "<img src=y" not in text, path
-        assert not re.search(r"<[^>]+\sonclick=", text), path
+        assert _event_handlers(text) == [], path  # escaped text inside an attribute (og:title) is no handler
         checked += 1
     assert checked > 20
     assert squash("地点 三层|多功能厅") in art(site, "events/2026-002")
 
 
-def test_edit_links_point_at_yaml(built_fixture):
-    qinghe = built_fixture("qinghe")
+def test_public_build_links_to_no_repository(fx):
+    """The public site carries no 源文件 link and no 编辑此页 pencil: the git host is internal."""
+    name, b = fx
+    repo = fixture_yaml(name, "data/site.yml").get("repo_url")
+    for p in pages(b.site):
+        html = p.read_text(encoding="utf-8")
+        assert "源文件" not in html and "md-content__button" not in html and "编辑此页" not in html, p
+        assert not repo or urlparse(repo).hostname not in html, p
+
+
+def test_preview_keeps_edit_links_and_shows_drafts(qb, tmp_path):
+    """The editors' preview (`make serve`, here RIGHTSITE_PREVIEW=1) links each page to the file
+    an editor changes, and shows a draft report the public site leaves out."""
+    root = tmp_path / "qinghe"
+    shutil.copytree(qb.root, root, ignore=shutil.ignore_patterns("site"))
+    edit(root / "data/site.yml", "public_drafts: [2025]\n", "")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": TODAY, "RIGHTSITE_PREVIEW": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
     edit_base = "https://code.qinghe-plaza.example/kefu/weiquan/src/branch/main/"
-    assert f'href="{edit_base}data/cases/2026-001.yml"' in page(qinghe.site, "cases/2026-001")
-    assert f'href="{edit_base}content/handbook/tousu-zhinan.md"' in page(qinghe.site, "handbook/tousu-zhinan")
-    # nanyu declares no repo_url: no page carries an edit link
-    nanyu = built_fixture("nanyu")
-    assert "repo_url" not in fixture_yaml("nanyu", "data/site.yml")
-    for path in nanyu.site.rglob("*.html"):
-        assert 'rel="edit"' not in path.read_text(encoding="utf-8"), path
+    assert f'href="{edit_base}data/cases/2026-001.yml"' in page(out, "cases/2026-001")
+    assert f'href="{edit_base}content/handbook/tousu-zhinan.md"' in page(out, "handbook/tousu-zhinan")
+    assert "源文件" in page(out, "")
+    assert "草稿" in art(out, "reports/2025") and 'href="2025/"' in page(out, "reports")
+
+
+def test_draft_report_only_in_preview_unless_listed(qinghe):
+    from rightsite.load import load_project
+    from rightsite.site.pages import SiteContent
+
+    edit(qinghe / "data/site.yml", "public_drafts: [2025]\n", "")
+    today = dt.date.fromisoformat(TODAY)
+
+    def built(preview: bool) -> dict[str, str]:
+        content = SiteContent(load_project(qinghe), today, qinghe / "theme", preview=preview)
+        return {p.src_uri: p.markdown for p in content.pages()}
+
+    public, preview = built(False), built(True)
+    assert "reports/2025.md" not in public and "reports/2024.md" in public
+    assert "2025.md" not in public["reports/index.md"] and "reports/2025.md" not in public["standards/index.md"]
+    assert "reports/2025.md" in preview and "(2025.md)" in preview["reports/index.md"]
 
 
 def test_home_has_channels_events_cases_rights(qb):
@@ -286,7 +357,8 @@ class _Refs(HTMLParser):
 
 
 ALLOWED_LINKS = {
-    "qinghe": {QINGHE_HOST, "code.qinghe-plaza.example", "www.12315.cn"},
+    # the public site links to no git host; an ICP number links to the MIIT record system, as the rules require
+    "qinghe": {QINGHE_HOST, "www.12315.cn", "beian.miit.gov.cn"},
     "nanyu": {NANYU_HOST, "www.nanyu-park.example"},
 }
 
@@ -499,3 +571,174 @@ def test_report_pdf_fonts_toc_and_figures(qb):
     for heading in ("投诉性质与行业", "数据说明"):
         number = int(re.search(heading + r"\s*\.+\s*(\d+)", toc).group(1))
         assert heading in _pdf_text(pdf, number, number), heading
+
+
+# ---- what every reader meets: Chinese, no internal names ----------------------------------
+def _channels(name: str) -> list[dict]:
+    return yaml.safe_load((FIXTURES / name / "data/site.yml").read_text(encoding="utf-8"))["channels"]
+
+
+def test_404_in_chinese_with_search_home_and_hotline(fx):
+    name, b = fx
+    html = (b.site / "404.html").read_text(encoding="utf-8")
+    text = seen(html)
+    assert "Notfound" not in text and "没有找到这个页面" in text
+    form = re.search(r'<form class="rs-404-search" action="/" method="get"[^>]*>(.*?)</form>', html, re.S)
+    assert form and 'name="q"' in form.group(1) and ">搜索</button>" in form.group(1)
+    assert re.search(r'<a class="md-button" href="/">返回首页</a>', html)
+    hotlines = [c for c in _channels(name) if c["kind"] == "hotline"]
+    assert hotlines
+    for h in hotlines:
+        digits = re.sub(r"\D", "", h["value"])
+        assert f'<a class="rs-hotline-number" href="tel:{digits}">{h["value"]}</a>' in html
+
+
+def test_theme_strings_are_chinese(fx):
+    """Anchors, tooltips, aria labels and placeholders a reader (or a screen reader) meets."""
+    name, b = fx
+    english = {}
+    for p in pages(b.site):
+        html = p.read_text(encoding="utf-8")
+        found = {v for v in re.findall(r'(?:title|aria-label|placeholder)="([^"]*)"', html) if re.search(r"[A-Za-z]{3,}", v)}
+        if found:
+            english[str(p.relative_to(b.site))] = sorted(found)
+    assert english == {}
+    chapter = page(b.site, "handbook/tousu-zhinan") if name == "qinghe" else page(b.site, "channels")
+    assert 'class="headerlink"' in chapter and 'title="本节链接"' in chapter and "Permanent link" not in chapter
+
+
+INTERNAL = re.compile(r"data/|\.csv\b|\.ya?ml\b|[a-z]+_[a-z_]+|\brecap\.|\bsatisfaction\b|\breceived\b|\bclosed\b")
+
+
+def test_no_internal_names_on_public_pages(fx):
+    """File paths, columns and field names stay with the editors: the report's 数据说明 says
+    what a figure counts in words."""
+    name, b = fx
+    leaks = {}
+    for p in pages(b.site):
+        text = visible_text(p.read_text(encoding="utf-8"))
+        found = sorted(set(INTERNAL.findall(text)))
+        if found:
+            leaks[str(p.relative_to(b.site))] = found
+    assert leaks == {}
+    reports = sorted((b.site / "reports").glob("2*/index.html"))
+    assert reports
+    for report in reports:
+        text = article_text(report)
+        assert "数据说明" in text and "挽回经济损失：各投诉为消费者挽回的金额之和。" in text
+
+
+def test_home_rights_name_each_right_once(qb):
+    """The laws' summaries open with the right's name (安全权：…): the home page says it once."""
+    rights = yaml.safe_load((FIXTURES / "qinghe/data/site.yml").read_text(encoding="utf-8"))["home"]["rights"]
+    items = re.findall(r"<li><a [^>]*><strong>(.*?)</strong></a>(.*?)</li>", page(qb.site, ""), re.S)
+    assert [n for n, _ in items] == [r["name"] for r in rights["items"]]
+    for right, rest in items:
+        assert rest.startswith("：") and not seen(rest)[1:].startswith(right), (right, rest[:20])
+
+
+# ---- footer and sharing -------------------------------------------------------------------
+def _meta(html: str, attr: str, key: str) -> str | None:
+    m = re.search(rf'<meta {attr}="{re.escape(key)}" content="([^"]*)">', html)
+    return m.group(1) if m else None
+
+
+def test_footer_names_the_publisher_and_how_to_reach_it(fx):
+    name, b = fx
+    site = fixture_yaml(name, "data/site.yml")
+    hotline = next(c for c in site["channels"] if c["kind"] == "hotline")
+    for path in ("", "cases/", "handbook/", "laws/"):
+        html = page(b.site, path)
+        footer = html.split('<footer class="md-footer">', 1)[1]
+        text = seen(footer)
+        assert squash(site["mall"]["address"]) in text and site["group"]["name"] in text, path
+        assert f'<a href="tel:{re.sub(r"[^0-9]", "", hotline["value"])}">{hotline["value"]}</a>' in footer
+        assert '<a href="tel:12315">12315</a>' in footer
+        years = f"{site['since']}–2026" if site.get("since") else "2026"
+        assert f"©{years}" in text, text
+        if site.get("icp"):
+            assert f'<a href="https://beian.miit.gov.cn/" rel="noopener">{site["icp"]}</a>' in footer
+        else:
+            assert "ICP" not in footer and "beian" not in footer
+        assert "订阅活动日历" in text and "events.ics" in footer and "feed.xml" in footer
+
+
+def test_each_page_describes_itself_for_sharing(fx):
+    """<meta name=description> and Open Graph from the record: a case's summary, an event's
+    date and place; no two pages share a description."""
+    name, b = fx
+    seen_desc: dict[str, str] = {}
+    for p in pages(b.site):
+        if p.name != "index.html":
+            continue
+        html = p.read_text(encoding="utf-8")
+        rel = p.parent.relative_to(b.site).as_posix()
+        desc = _meta(html, "name", "description")
+        assert desc and _meta(html, "property", "og:description") == desc, rel
+        assert _meta(html, "property", "og:title") and _meta(html, "property", "og:site_name"), rel
+        assert _meta(html, "property", "og:url") == fixture_yaml(name, "data/site.yml")["base_url"] + (rel + "/" if rel != "." else "")
+        assert desc not in seen_desc, (rel, seen_desc.get(desc))
+        seen_desc[desc] = rel
+    for cid, case in records(name, "cases").items():
+        html = page(b.site, f"cases/{cid}")
+        first = squash(case["summary"]).split("。")[0]
+        assert squash(_meta(html, "name", "description")).startswith(first), cid
+        assert _meta(html, "property", "og:title") == case["title"] and _meta(html, "property", "og:type") == "article"
+    for eid, event in records(name, "events").items():
+        desc = _meta(page(b.site, f"events/{eid}"), "name", "description")
+        start = event["start"] if isinstance(event["start"], dt.datetime) else dt.datetime.fromisoformat(str(event["start"]))
+        day = start.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        assert desc.startswith(f"{day.year}年{day.month}月{day.day}日 {day:%H:%M}，"), (eid, desc)
+        assert html_escape(event["location"]) in desc, eid
+
+
+# ---- where am I ---------------------------------------------------------------------------
+def _active_tab(html: str) -> str:
+    tabs = re.findall(r'<li class="md-tabs__item( md-tabs__item--active)?">\s*<a href="[^"]*" class="md-tabs__link">\s*(.*?)\s*</a>',
+                      html, re.S)
+    return "".join(seen(title) for active, title in tabs if active)
+
+
+def test_detail_pages_have_breadcrumbs_and_the_active_tab(fx):
+    name, b = fx
+    sections = {"cases": "典型案例", "events": "宣传活动", "standards": "服务标准", "reports": "年度报告", "handbook": "维权手册"}
+    checked = 0
+    for folder, title in sections.items():
+        for p in sorted((b.site / folder).glob("*/index.html")):
+            html = p.read_text(encoding="utf-8")
+            crumbs = re.search(r'<nav aria-label="当前位置" class="rs-crumbs">(.*?)</nav>', html, re.S)
+            assert crumbs, p
+            assert '<a href="../../">首页</a>' in crumbs.group(1) and f'<a href="../">{title}</a>' in crumbs.group(1), p
+            assert 'aria-current="page"' in crumbs.group(1)
+            assert _active_tab(html) == title, (p, _active_tab(html))
+            checked += 1
+    assert checked >= 10
+    # a section's own page lights its tab, and only one tab is lit
+    assert _active_tab(page(b.site, "laws")) == "法律依据" and _active_tab(page(b.site, "")) == "首页"
+
+
+def test_share_picture_per_page_type(fx):
+    """Each page type has its own picture for shared links, drawn at build time (PNG, 1200×630)."""
+    name, b = fx
+    base = fixture_yaml(name, "data/site.yml")["base_url"]
+    expected = {"": "home", "cases/": "cases", "handbook/": "handbook", "laws/": "laws", "channels/": "channels"}
+    expected.update({f"cases/{cid}/": "cases" for cid in records(name, "cases")})
+    expected.update({f"events/{eid}/": "events" for eid in records(name, "events")})
+    expected.update({f"standards/{sid}/": "standards" for sid in records(name, "standards")})
+    pictures = set()
+    for path, kind in expected.items():
+        image = _meta(page(b.site, path.rstrip("/")), "property", "og:image")
+        assert image == f"{base}assets/share/{kind}.png", path
+        pictures.add(kind)
+    for kind in pictures:
+        data = (b.site / "assets/share" / f"{kind}.png").read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1200
+    digests = {hashlib.sha256((b.site / "assets/share" / f"{k}.png").read_bytes()).hexdigest() for k in pictures}
+    assert len(digests) == len(pictures)  # one picture per type, not the same one for all
+
+
+def test_events_page_offers_the_calendar_subscription(fx):
+    name, b = fx
+    html = page(b.site, "events")
+    assert '<a class="md-button" href="../events.ics" type="text/calendar">订阅活动日历</a>' in html
+    assert (b.site / "events.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

@@ -203,7 +203,8 @@ def test_yaml_syntax_error(capsys, qinghe):
     edit(path, "laws: [cpl-20, price-5, price-8]", "laws: [cpl-20, price-5, price-8")
     code, report = check_json(capsys, qinghe)
     [p] = only(report, "schema.yaml")
-    assert p["file"] == CASE and abs(p["line"] - line_of(path, "laws:")) <= 1
+    assert (p["file"], p["line"]) == (CASE, line_of(path, "laws:"))  # where the bracket opens
+    assert p["message"].startswith("从这一行开始的括号没有闭合：缺少“]”")
     assert code == 1
 
 
@@ -213,8 +214,8 @@ def test_chapter_front_matter_broken(capsys, qinghe):
     edit(path, "order: 3\n", "order: 3\nowner 招商部\n")
     code, report = check_json(capsys, qinghe)
     [p] = only(report, "schema.yaml")
-    assert p["file"] == CHAPTER and p["line"] in (3, 4, 5)
-    assert line_of(path, "owner 招商部") == 4
+    assert (p["file"], p["line"]) == (CHAPTER, line_of(path, "owner 招商部"))  # the line missing its colon
+    assert p["message"].startswith("这一行缺少冒号")
     assert code == 1
 
 
@@ -348,3 +349,33 @@ def test_unknown_figure_placeholder_in_report_words(capsys, qinghe):
     assert (p["file"], p["line"], p["field"]) == (REPORT, line_of(path, "closed_within_7days"), "highlights.1")
     assert "complaints.closed_within_7days" in p["message"]
     assert code == 1
+
+
+# ---- one wrong field hides nothing else --------------------------------------------------------
+def test_a_bad_required_date_does_not_hide_personal_data_or_references(capsys, qinghe):
+    path = qinghe / CASE
+    edit(path, "received: 2026-03-09", "received: 2026-02-30")
+    edit(path, "消费者周女士在商场", "消费者周女士（电话13912345678）在商场")
+    edit(path, "laws: [cpl-20, price-5, price-8]", "laws: [cpl-20, price-5, price-999]")
+    code, report = check_json(capsys, qinghe)
+    found = [(p["rule"], p["line"], p["field"]) for p in report["problems"] if p["file"] == CASE]
+    assert code == 1 and found == [
+        ("schema.date", line_of(path, "received:"), "received"),
+        ("pii.mobile", line_of(path, "13912345678"), "summary"),
+        ("ref.law", line_of(path, "laws:"), "laws[2]"),
+    ]
+    [pii] = only(report, "pii.mobile")
+    assert "139****5678" in pii["message"] and "13912345678" not in pii["message"]
+
+
+def test_an_unknown_field_does_not_hide_the_date_order_or_personal_data(capsys, qinghe):
+    path = qinghe / CASE
+    edit(path, "closed: 2026-03-12", "closed: 2026-03-01\nphone_note: 周女士手机13912345678")
+    code, report = check_json(capsys, qinghe)
+    found = [(p["rule"], p["line"], p["field"]) for p in report["problems"] if p["file"] == CASE]
+    note = line_of(path, "phone_note:")
+    assert code == 1 and sorted(found) == sorted([
+        ("schema.unknown_field", note, "phone_note"),
+        ("pii.mobile", note, "phone_note"),
+        ("schema.date_order", line_of(path, "closed:"), "closed"),
+    ])

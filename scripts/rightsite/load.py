@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .model import Case, Categories, Chapter, Event, Inspection, Law, Report, Site, Standard, Survey
-from .model.common import Record, validate_doc
+from .model.common import Record, clip, validate_doc
 from .model.complaints import ComplaintTable, complaints_path, read_complaints
 from .problems import Problems
-from .yamlio import YamlDoc, parse_yaml
+from .yamlio import CONTROL, YamlDoc, control_message, dotted, parse_yaml
 
 T = TypeVar("T", bound=Record)
 TI = TypeVar("TI", bound=Case | Event | Standard | Inspection)  # the models read one per file from a folder, each with an `id`
@@ -98,8 +98,9 @@ def _report_yaml(project: Project, rel: str, doc: YamlDoc) -> None:
         project.problems.error(issue.rule, rel, issue.line, issue.field, issue.message)
 
 
-def _validate(project: Project, model: type[T], rel: str, doc: YamlDoc, base: tuple = ()) -> T | None:
-    record, found = validate_doc(model, doc, base)
+def _validate(project: Project, model: type[T], rel: str, doc: YamlDoc, base: tuple = (),
+              salvage: bool = False) -> T | None:
+    record, found = validate_doc(model, doc, base, salvage=salvage)
     for line, fld, rule, message in found:
         project.problems.error(rule, rel, line, fld, message)
     return record
@@ -134,7 +135,7 @@ def _parse_mapping(project: Project, path: Path, model: type[T]) -> Loaded[T] | 
     if not isinstance(doc.data, dict):
         project.problems.error("schema.type", rel, 1, "", "文件内容应为“字段: 值”的映射。 The file must be a mapping.")
         return None
-    record = _validate(project, model, rel, doc)
+    record = _validate(project, model, rel, doc, salvage=True)  # its problems are reported; the rest still checked
     return Loaded(record, rel, doc) if record is not None else doc
 
 
@@ -175,11 +176,14 @@ def _load_dir(project: Project, folder: Path, model: type[TI], id_pattern: str, 
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
-        if path.suffix == ".yaml":
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yml":  # .yaml, .YML: read by nobody
             project.problems.error("schema.file", project.rel(path), 1, "",
-                                   f"请把扩展名改为 .yml（{path.stem}.yml）。 Use the .yml extension.")
+                                   f"请把扩展名改为 .yml（{path.stem}.yml）：否则这条记录不会被读取。 Use the .yml extension.")
             continue
         if path.suffix != ".yml":
+            project.problems.warning("schema.file", project.rel(path), 1, "",
+                                     f"data/{folder.name}/ 只放记录文件（编号.yml），{path.name} 不会被读取。请移走或删除它。"
+                                     f" Only records (id.yml) belong here; this file is not read.")
             continue
         loaded = _cached(project, path, lambda p, path=path: _load_record(p, path, model, id_pattern, example))
         if isinstance(loaded, Loaded):
@@ -193,7 +197,7 @@ def _load_record(project: Project, path: Path, model: type[TI], id_pattern: str,
     rel = project.rel(path)
     if not re.fullmatch(id_pattern, path.stem):
         project.problems.error("schema.id", rel, 1, "id",
-                               f"文件名“{path.stem}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
+                               f"文件名“{clip(path.stem)}”不符合编号格式（如 {example}.yml）。请按格式重命名。"
                                f" File name must be an id like {example}.yml.")
     loaded = _parse_mapping(project, path, model)
     if not isinstance(loaded, Loaded):
@@ -201,8 +205,8 @@ def _load_record(project: Project, path: Path, model: type[TI], id_pattern: str,
     record, doc = loaded.record, loaded.doc
     if record.id != path.stem:
         project.problems.error("schema.id", rel, doc.line_of(("id",)), "id",
-                               f"编号“{record.id}”与文件名“{path.stem}”不一致。请让两者相同。"
-                               f" The id must equal the file name ({path.stem}).")
+                               f"编号“{clip(record.id)}”与文件名“{clip(path.stem)}”不一致。请让两者相同。"
+                               f" The id must equal the file name ({clip(path.stem)}).")
         return None
     return Loaded(record, rel, doc)
 
@@ -222,6 +226,10 @@ def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]
     out: dict[str, Loaded[Chapter]] = {}
     if not folder.is_dir():
         return out
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in (".md", ".markdown") and path.suffix != ".md" and not path.name.startswith("."):
+            project.problems.error("schema.file", project.rel(path), 1, "",
+                                   f"请把扩展名改为 .md（{path.stem}.md）：否则这一章不会出现在手册中。 Use the .md extension.")
     for path in sorted(folder.glob("*.md")):
         if path.name == "index.md":
             continue
@@ -230,6 +238,10 @@ def _load_chapters(project: Project, folder: Path) -> dict[str, Loaded[Chapter]]
         if text is None:
             continue
         front, body, body_line = split_front_matter(text)
+        bad = CONTROL.search(body)
+        if bad:
+            project.problems.error("schema.control_char", rel, body_line + body[: bad.start()].count("\n"), "body",
+                                   control_message(bad.group(0)))
         if front is None:
             project.problems.error("schema.front_matter", rel, 1, "",
                                    "章节缺少开头的 front matter（以 --- 开始和结束的 title、order、owner、reviewed 等字段）。"
@@ -289,7 +301,74 @@ def load_project(root: Path | str, cache: LoadCache | None = None) -> Project:
     project.chapters = _load_chapters(project, project.root / "content" / "handbook")
     _load_yearly(project)
     _check_tree(project)
+    check_fields(project)
     return project
+
+
+# ---- fields that end up in links, attributes and labels ---------------------------------------
+
+# Labels (a law's short name and article, a category's name) are printed inside links, headings,
+# table cells and <meta>: besides being escaped there, they may not carry markup at all.
+LABEL_FORBIDDEN = re.compile(r"[<>\[\]{}|*_`\\#\"]|[\x00-\x1f\x7f-\x9f]")
+_CHANNEL_KINDS = {"hotline": "tel", "12315": "tel", "email": "email", "online": "https"}
+
+
+def url_message(value: str, kind: str, reason: str) -> str:
+    """The message of a URL-valued field that failed `urls.url_problem`: value (masked, clipped),
+    why, and what to write instead."""
+    from .urls import EXAMPLES, URL_KINDS
+
+    what = {"tel": "电话号码", "email": "邮箱地址"}.get(kind, f"完整网址（只用 {'/'.join(URL_KINDS[kind])}）")
+    return (f"“{clip(value)}”不能作为链接：{reason}。请改成 {EXAMPLES[kind]} 这样的{what}。"
+            f" Fix the value, e.g. {EXAMPLES[kind]}.")
+
+
+def check_fields(project: Project) -> None:
+    """Every URL-valued field parsed against its scheme allowlist, every label free of markup
+    (rules `schema.url`, `schema.label`), each error at the value's line."""
+    from .urls import url_problem
+
+    def url(item: Loaded, path: tuple, value: str | None, kind: str) -> None:
+        if not value:
+            return
+        reason = url_problem(value, kind)
+        if reason:
+            project.problems.error("schema.url", item.file, item.line(*path), dotted(item.base + path),
+                                   url_message(value, kind, reason))
+
+    def label(item: Loaded, path: tuple, value: str | None) -> None:
+        bad = LABEL_FORBIDDEN.search(value or "")
+        if bad:
+            ch = bad.group(0)
+            shown = f"“{ch}”" if ch.isprintable() else f"控制字符 U+{ord(ch):04X}"
+            project.problems.error("schema.label", item.file, item.line(*path), dotted(item.base + path),
+                                   f"“{clip(value)}”含有{shown}：名称和简称只写文字，不能有 < > [ ] {{ }} | * _ ` # \" 等符号。"
+                                   "请删去该符号。 Labels are plain text: remove the markup character.")
+
+    if project.site is not None:
+        site = project.site
+        rec = site.record
+        url(site, ("base_url",), rec.base_url, "site")
+        url(site, ("repo_url",), rec.repo_url, "web")
+        if rec.edit_uri and not re.fullmatch(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*/?", rec.edit_uri):
+            project.problems.error("schema.url", site.file, site.line("edit_uri"), "edit_uri",
+                                   "编辑链接路径只能是由字母、数字、-、_、. 组成的相对路径，如 edit/main/。"
+                                   " edit_uri is a relative path such as edit/main/.")
+        for i, ch in enumerate(rec.channels):
+            if ch.kind in _CHANNEL_KINDS:
+                url(site, ("channels", i, "value"), ch.value, _CHANNEL_KINDS[ch.kind])
+            url(site, ("channels", i, "url"), ch.url, "web")
+    for law in project.laws.values():
+        url(law, ("url",), law.record.url, "web")
+        for name in ("law", "short", "article"):
+            label(law, (name,), getattr(law.record, name))
+    if project.categories is not None:
+        cats = project.categories
+        for group in ("natures", "sectors", "channels", "outcomes"):
+            for i, cat in enumerate(getattr(cats.record, group)):
+                label(cats, (group, i, "name"), cat.name)
+                for j, alias in enumerate(getattr(cat, "aliases", []) or []):
+                    label(cats, (group, i, "aliases", j), alias)
 
 
 def _yearly_files(project: Project, folder: str, suffix: str) -> list[tuple[int, Path]]:
@@ -388,25 +467,87 @@ def read_table(project: Project, year: int, problems: Problems) -> ComplaintTabl
 
 
 
+# what content/ may hold: MkDocs publishes every file there as it is, so anything but pages and
+# images (a .txt note, a .csv export, an .html page) would go out unchecked
+CONTENT_TYPES = frozenset({".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+SVG_ACTIVE = re.compile(r"<\s*(script|foreignObject|iframe|embed|object|handler|!ENTITY)\b|\bon[a-z]+\s*=|javascript\s*:|"
+                        r"(?:href|src)\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)|@import|url\(\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def walk_files(base: Path) -> list[Path]:
+    """Every file under `base`, symlinks included but never followed (a link to `..` cannot loop)."""
+    out: list[Path] = []
+    if not base.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames.sort()
+        out += [Path(dirpath) / n for n in sorted(filenames)]
+        out += [Path(dirpath) / n for n in dirnames if (Path(dirpath) / n).is_symlink()]
+    return out
+
+
 def _check_tree(project: Project) -> None:
-    """Nothing under data/ or content/ may lead outside the project (a symlink would publish
-    whatever it points at), and every Markdown page must be UTF-8 (MkDocs would crash)."""
+    """Nothing under data/, content/ or theme/ may lead elsewhere (a symlink would publish what it
+    points at: .git objects, the complaint ledger), content/ holds only pages and images, and
+    every Markdown page must be UTF-8 (MkDocs would crash)."""
+    root = project.root
     for top in ("data", "content", "theme"):
-        base = project.root / top
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            for name in dirnames + filenames:
-                path = Path(dirpath) / name
-                if path.is_symlink():
-                    target = path.resolve()
-                    if project.root != target and project.root not in target.parents:
-                        project.problems.error("schema.file", project.rel(path), 1, "",
-                                               "这是指向项目以外的链接（symlink），其内容会被公开。请删除它，把文件复制进仓库。"
-                                               " A symlink to outside the project; copy the file in instead.")
-            if top == "content":
-                for name in filenames:
-                    path = Path(dirpath) / name
-                    if name.endswith(".md") and not path.is_symlink() and "handbook" not in path.relative_to(base).parts[:1]:
-                        _read_text(project, path)
+        base = root / top
+        for path in walk_files(base):
+            rel = project.rel(path)
+            if path.is_symlink():
+                _check_link(project, path, rel, base)
+                continue
+            if top != "content" or path.name.startswith("."):
+                continue  # MkDocs never publishes dotfiles
+            suffix = path.suffix.lower()
+            if suffix not in CONTENT_TYPES:
+                project.problems.error("schema.file", rel, 1, "",
+                                       f"content/ 中只能放 Markdown 页面和图片（png、jpg、gif、webp、svg）：{path.name} 会原样公开，"
+                                       "且不经个人信息检查。请删除它，或把内容写进 Markdown 页面。"
+                                       " Only Markdown pages and images belong in content/; this file would be published unchecked.")
+            elif suffix == ".svg":
+                _check_svg(project, path, rel)
+            elif suffix == ".md" and "handbook" not in path.relative_to(base).parts[:1]:
+                _read_text(project, path)
+
+
+def _check_link(project: Project, path: Path, rel: str, base: Path) -> None:
+    root = project.root
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop (a -> b -> a)
+        project.problems.error("schema.file", rel, 1, "",
+                               "这是一个失效或循环的链接（symlink）。请删除它，把文件复制进仓库。"
+                               " A dangling or looping symlink; remove it and copy the file in.")
+        return
+    shown = target.relative_to(root).as_posix() if root in target.parents else ""
+    if target == root:
+        why = "指向整个项目文件夹"
+    elif not shown:
+        why = "指向项目以外"
+    elif target.is_dir():
+        why = f"指向文件夹 {shown}/"
+    elif (root / ".git") in target.parents or base not in target.parents:
+        why = f"指向 {base.name}/ 以外的 {shown}"
+    else:
+        return  # a file inside the same folder: published (or read) like the file itself
+    project.problems.error("schema.file", rel, 1, "",
+                           f"这是{why}的链接（symlink），其内容会被公开。{base.name}/ 中的链接只能指向 {base.name}/ 里的文件；"
+                           "请删除它，把需要的文件复制进来。"
+                           f" A symlink leading outside {base.name}/ (or to a folder); copy the file in instead.")
+
+
+def _check_svg(project: Project, path: Path, rel: str) -> None:
+    """An SVG is a document: scripts, event handlers and outside references run or load in the browser."""
+    text = _read_text(project, path)
+    if text is None:
+        return
+    m = SVG_ACTIVE.search(text)
+    if m:
+        project.problems.error("schema.file", rel, text[: m.start()].count("\n") + 1, "",
+                               f"SVG 图片中有“{clip(m.group(0), 20)}”：图片里不能有脚本、事件属性或对外引用。"
+                               "请用绘图软件重新导出为纯图形（或改用 PNG）。"
+                               " An SVG with a script, an event handler or an outside reference; export a plain drawing.")
+
 

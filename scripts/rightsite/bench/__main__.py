@@ -98,6 +98,7 @@ def time_serve_edit(project: Path, port: int | None = None, limit: float = 120.0
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", default="1,10,50")
+    ap.add_argument("--tests", action="store_true", help="also time the whole test suite (make test's figure)")
     args = ap.parse_args()
     root = find_root() or Path.cwd()
     out_root = root / "bench" / "out"
@@ -124,10 +125,50 @@ def main() -> int:
     if "10" in scales and "50" in scales:
         results["growth_10_to_50"] = {p: round(scales["50"][p] / scales["10"][p], 2)
                                       for p in PHASES if scales["10"].get(p) and scales["50"].get(p)}
+    if args.tests and "1" in scales:
+        scales["1"]["make_test_s"] = time_tests(root)
+    results["targets"] = target_rows(results)
     _print_table(results)
+    _print_targets(results["targets"])
     (root / "bench").mkdir(exist_ok=True)
     (root / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+# issue 15's table: (figure, label, scales it is measured at, target, unit); `None` scales = every scale
+TARGETS = [
+    ("website_ratio", "website phase / plain mkdocs build", None, 1.3, "×"),
+    ("full_build", "rightsite build, cold caches (10×)", ("10",), 45.0, "s"),
+    ("rebuild_unchanged", "rebuild with nothing changed (1×)", ("1",), 2.0, "s"),
+    ("flyer_max_s", "slowest flyer", None, 0.3, "s"),
+    ("search_index_gz_kb", "search: KB transferred before the first result (50×)", ("50",), 300.0, "KB"),
+    ("make_test_s", "make test (--tests)", ("1",), 180.0, "s"),
+]
+
+
+def target_rows(results: dict) -> list[dict]:
+    """Each figure with its target and whether it is met, at each scale it applies to."""
+    rows = []
+    for key, label, at, limit, unit in TARGETS:
+        for k, r in results["scales"].items():
+            if (at is None or k in at) and isinstance(r.get(key), (int, float)):
+                rows.append({"figure": key, "label": label, "scale": k, "value": round(float(r[key]), 3),
+                             "target": limit, "unit": unit, "met": float(r[key]) <= limit})
+    return rows
+
+
+def _print_targets(rows: list[dict]) -> None:
+    print("\nfigure                                                  scale      value     target  met")
+    for row in rows:
+        print(f"{row['label']:<55} {row['scale'] + '×':>5} {row['value']:>10.2f} {'≤ ' + str(row['target']):>10}"
+              f" {row['unit']:<3}{'yes' if row['met'] else 'NO'}")
+
+
+def time_tests(root: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], cwd=root,
+                   capture_output=True, text=True)
+    return time.perf_counter() - t0
 
 
 def _print_table(results: dict) -> None:

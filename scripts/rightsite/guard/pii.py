@@ -83,6 +83,19 @@ _FW.update({ord(a): b for a, b in {
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-",
     "・": "·", "•": "·", "‧": "·", "∙": "·",
 }.items()})
+# circled, parenthesized and dingbat numerals (①, ⑴, ⒈, ❶, ➀, ⓵) are digits people type to dodge a scan
+for _first, _zero in ((0x2460, None), (0x2474, None), (0x2488, None), (0x2776, None), (0x2780, None), (0x278A, None),
+                      (0x24F5, None)):
+    _FW.update({_first + i: str(i + 1) for i in range(9)})
+_FW.update({0x24EA: "0", 0x24FF: "0", 0x1F10B: "0", 0x1F10C: "0"})
+_FW.update({ord(c): "/" for c in "／⁄∕"})
+_CN_DIGIT = {ord(a): b for a, b in zip("零〇一二三四五六七八九幺", "001234567891")}
+# 7 or more Chinese numerals in a row (幺三八一二三四五六七八) are a number written out: digits
+_CN_RUN = re.compile(r"[零〇一二三四五六七八九幺](?:[ \-.·/]?[零〇一二三四五六七八九幺0-9]){6,}")
+# invisible characters (zero-width space and joiners, word joiner, soft hyphen, BOM, bidi marks):
+# removed before scanning, findings mapped back to the original offsets
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _CANON_DROP = re.compile(r"[\s\-·]+")
 _NON_DIGIT = re.compile(r"\D")
 _GROUP_SEP = re.compile(r"[ \-·.]")
@@ -91,8 +104,21 @@ _ADDRESS_NUMBER = re.compile(r"[0-9A-Za-z一二三四五六七八九十百零〇
 
 
 def normalize(text: str) -> str:
-    """Full-width to ASCII, dashes to "-", dots to "·"; same length as the input."""
-    return text.translate(_FW)
+    """Full-width to ASCII, dashes to "-", dots to "·", circled numerals and runs of Chinese
+    numerals to digits; same length as the input."""
+    out = text.translate(_FW)
+    if _CN_RUN.search(out):
+        out = _CN_RUN.sub(lambda m: m.group(0).translate(_CN_DIGIT), out)
+    return out
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """`text` without invisible characters, and the original offset of each kept character
+    (None when nothing was removed)."""
+    if not _INVISIBLE.search(text):
+        return text, None
+    keep = [i for i, c in enumerate(text) if not _INVISIBLE.match(c)]
+    return "".join(text[i] for i in keep), keep
 
 
 def _canon(text: str) -> str:
@@ -101,7 +127,7 @@ def _canon(text: str) -> str:
 
 
 def _digits(text: str) -> str:
-    return _NON_DIGIT.sub("", normalize(text))
+    return _NON_DIGIT.sub("", normalize(_INVISIBLE.sub("", text)).translate(_CN_DIGIT))
 
 
 _SERVICE = re.compile(r"(?:400|800)\d{7}")
@@ -178,8 +204,10 @@ def _mask_card(value: str) -> str:
 
 
 def _mask_email(value: str) -> str:
-    local, _, domain = normalize(value).partition("@")
-    return local[:1] + "***@" + domain
+    v = normalize(value)
+    at = re.search(_AT, v, re.I) if "@" not in v else re.search("@", v)
+    local, domain = (v[: at.start()], v[at.end():]) if at else (v, "")
+    return local.strip()[:1] + "***@" + domain.strip()
 
 
 def _mask_plate(value: str) -> str:
@@ -215,10 +243,33 @@ _CC = r"(?:(?:\+|00)86[ -]?|\(\+?86\)[ ]?)"  # country code
 
 MOBILE_RE = re.compile(_NB + rf"(?:{_CC})?1[3-9]\d(?:[ -]?\d{{4}}){{2}}(?![0-9])")
 
+# a phone number written with other separators between its digits (138.1234.5678, 138/1234/5678,
+# 1 3 8 1 2 3 4 5 6 7 8, 0571.8888.6666): any of . / _ · space or dash, up to three between digits
+_DSEP = r"[ ./_·\-]{0,3}"
+SPACED_PHONE_RE = re.compile(r"(?<![0-9])(?<![0-9][ ./_·\-])(?<![0-9][ ./_·\-]{2})(?<![0-9][ ./_·\-]{3})(?:\+?86" + _DSEP + r")?"
+                             r"[01](?:" + _DSEP + r"\d){9,11}(?!" + _DSEP + r"\d)")
+# how people split a phone number: 138.1234.5678, 0571/8888/6666, 021 6234 5678, 1 3 8 1 …;
+# a row of small numbers from a table (0  23  6  12  4050) is not one
+_PHONE_GROUPS = {(3, 4, 4), (3, 8), (4, 3, 4), (2, 3, 3, 3), (3, 3, 5), (3, 7), (4, 7), (3, 8), (4, 8), (3, 4, 4),
+                 (4, 4, 4), (4, 3, 4), (3, 3, 4), (4, 4, 3)}
+
+
+def _phone_shaped(run: str) -> bool:
+    groups = [len(g) for g in re.findall(r"\d+", run)]
+    seps = set(re.findall(r"\D+", run))
+    if len(groups) > 1 and groups[0] == 2 and run.lstrip("+").startswith("86"):
+        groups = groups[1:]  # the country code
+    if all(g == 1 for g in groups):
+        return len(seps) <= 1
+    return len(seps) <= 1 and (tuple(groups) in _PHONE_GROUPS or len(groups) == 1)
+
+
+_MOBILE_DIGITS = re.compile(r"(?:86)?1[3-9]\d{9}")
 _AREA = r"(?:10|2\d|(?!400|800)[3-9]\d{2})"  # without the leading 0
 LANDLINE_RE = re.compile(
     _NB + rf"(?:{_CC}\(?0?(?P<a1>{_AREA})\)?|\(0(?P<a2>{_AREA})\)|0(?P<a3>{_AREA}))[ -]?"
     r"(?P<local>[2-9]\d{2,3}[ -]?\d{4})(?:[ ]?(?:转|分机|ext\.?|x|#)[ ]?\d{1,5}|-\d{1,4})?(?![0-9])")
+_LANDLINE_DIGITS = re.compile(rf"(?:86)?0{_AREA}[2-9]\d{{6,7}}")
 _SEP = r"[ :]*(?:是|为)?[ :]*"
 LOCAL_PHONE_RE = re.compile(  # no area code: only right after a phone word
     r"(?:电话|座机|固话|(?<![A-Za-z])(?:tel|Tel|TEL|phone|Phone|PHONE)(?![A-Za-z]))(?:号码|号)?"
@@ -245,11 +296,17 @@ EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
 
-QQ_RE = re.compile(r"(?:(?<![A-Za-z])(?:QQ|qq|Qq|qQ)(?:号码|号)?|扣扣(?:号码|号)?|(?<![A-Za-z])Q号码?)"
+_AT = r"(?:\s*(?:\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|<\s*at\s*>|（\s*at\s*）|【\s*at\s*】|艾特|圈a)\s*|\s+at\s+|\s*@\s+|\s+@\s*)"
+_DOT = r"(?:\s*(?:\(\s*dot\s*\)|\[\s*dot\s*\]|\{\s*dot\s*\}|（\s*dot\s*）|点)\s*|\s+dot\s+|\.)"
+OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}" + _AT +
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?" + _DOT + r")+(?:com|cn|net|org|edu|gov|info|biz|me|io|top|vip|xyz|"
+    r"hk|tw|mo|co|cc|tv|[a-z]{2})(?![A-Za-z0-9\-])", re.I)
+QQ_RE = re.compile(r"(?:(?<![A-Za-z])(?:[Qq] ?[Qq])(?: ?号 ?码| ?号)?|扣 ?扣(?: ?号 ?码| ?号)?|(?<![A-Za-z])Q ?号 ?码?)"
                    + _SEP + r"(?P<v>[1-9]\d{4,10})(?![0-9])")
 
 WECHAT_RE = re.compile(
-    r"(?:微信|威信|薇信|[Vv]信|(?<![A-Za-z])(?:wx|WX|Wx|vx|VX|weixin|Weixin|WeChat|Wechat|wechat|WECHAT)(?![A-Za-z]))"
+    r"(?:[微威薇] ?信|[Vv] ?信|(?<![A-Za-z])(?:wx|WX|Wx|vx|VX|weixin|Weixin|WeChat|Wechat|wechat|WECHAT)(?![A-Za-z]))"
     r"(?:号码|号|ID|Id|id)?" + _SEP + r"(?P<v>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])")
 WXID_RE = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9]{6,24}(?![A-Za-z0-9_])")
 _WECHAT_STOP = frozenset({"wechat", "weixin", "wechatpay", "wxpay", "mini", "miniprogram"})
@@ -310,6 +367,9 @@ _PRE_STRONG = "姓名 名叫 叫做 名字叫 名字是 署名".split()
 _FOLLOW_WEAK = (
     "表示 称 说 反映 投诉 告诉 介绍 认为 坦言 回忆 证实 承认 提出 要求 指出 解释 称其 声称 同学 老师 师傅 "
     "阿姨 经理 店长 律师 医生 教练").split()
+# ... or, for a name that opens a sentence or clause, a verb or preposition (张伟在店内办了会员卡).
+_FOLLOW_BARE = "在 到 向 把 被 从 去 买 办 带 拿 给 因 于 来 找 用".split()
+_CLAUSE_START = frozenset("。！？；，、：“‘（(\n ")
 # ... or a title (strong).
 _FOLLOW_STRONG = ("先生", "女士", "小姐")
 _TITLES = ("先生", "女士", "小姐", "老师", "师傅", "阿姨", "同学", "经理", "店长", "律师", "医生", "教练")
@@ -320,8 +380,9 @@ _NAME_STOP = frozenset(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | s
     "华为 白银 黄金 金额 钟表 周末 高兴 方便 常规 马上 于是 顾客 顾问 李宁 海尔 格力 苏宁 国美 万达 华润 安踏 "
     "周大福 周生生 老凤祥 六福 金六福 谢瑞麟 海澜之家 森马 太平鸟 雅戈尔 罗莱 富安娜 方太 苏泊尔 九阳 欧派 "
     "索菲亚 顾家 康师傅 金龙鱼 鲁花 汤臣倍健 屈臣氏 万宁 华联 沃尔玛 宜家 石头 云南 温州 常州 江南 明码 文明 "
-    "明白 阳光 白领 宝贝 保健 康复 师傅 小姐 和尚 王朝 黄金周 宣传部 石家庄".split()))
-_CTX_WORDS = sorted(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | set(_FOLLOW_STRONG), key=len, reverse=True)
+    "明白 阳光 白领 宝贝 保健 康复 师傅 小姐 和尚 王朝 黄金周 宣传部 石家庄 朱古力".split()))
+_CTX_WORDS = sorted(set(_PRE_WEAK) | set(_PRE_STRONG) | set(_FOLLOW_WEAK) | set(_FOLLOW_STRONG) | set(_FOLLOW_BARE),
+                    key=len, reverse=True)
 NAME_CONTEXT_RE = re.compile("|".join(map(re.escape, _CTX_WORDS)))
 _PRE_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRE_WEAK + _PRE_STRONG, key=len, reverse=True)))
                      + r")[ :：是为叫]{0,2}$")
@@ -330,7 +391,9 @@ _FOLLOW_WEAK_RE = re.compile("|".join(map(re.escape, sorted(_FOLLOW_WEAK, key=le
 _FOLLOW_STRONG_RE = re.compile("|".join(_FOLLOW_STRONG))
 _PRE_AT_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRE_WEAK + _PRE_STRONG, key=len, reverse=True)))
                         + r")[ :：是为叫]{0,2}")
-_FOLLOW_AT_RE = re.compile("|".join(map(re.escape, sorted([*_FOLLOW_WEAK, *_FOLLOW_STRONG], key=len, reverse=True))))
+_FOLLOW_AT_RE = re.compile("|".join(map(re.escape, sorted([*_FOLLOW_WEAK, *_FOLLOW_STRONG, *_FOLLOW_BARE],
+                                                           key=len, reverse=True))))
+_FOLLOW_BARE_RE = re.compile("|".join(map(re.escape, _FOLLOW_BARE)))
 _FUNCTION_TAGS = ("p", "c", "u", "d", "r", "v", "f", "q", "e", "o", "y", "uj", "ul", "uv", "uz", "ud", "ug")
 _WINDOW_BREAK = re.compile(r"[。！？；!?;\n]")
 _CJK_ONLY = re.compile(rf"[{_CJK}]+")
@@ -426,6 +489,14 @@ def _scan_numbers(text: str, norm: str, out: list[Finding]) -> None:
         add("pii.mobile", m.start(), m.end())
     for m in LANDLINE_RE.finditer(norm):
         add("pii.landline", m.start(), m.end())
+    for m in SPACED_PHONE_RE.finditer(norm):
+        if not _phone_shaped(m.group()):
+            continue
+        d = _NON_DIGIT.sub("", m.group())
+        if _MOBILE_DIGITS.fullmatch(d):
+            add("pii.mobile", m.start(), m.end())
+        elif _LANDLINE_DIGITS.fullmatch(d):
+            add("pii.landline", m.start(), m.end())
     for m in LOCAL_PHONE_RE.finditer(norm):
         add("pii.landline", m.start("v"), m.end("v"))
     for m in QQ_RE.finditer(norm):
@@ -440,6 +511,9 @@ def _scan_ascii(text: str, norm: str, out: list[Finding]) -> None:
     if "@" in norm:
         for m in EMAIL_RE.finditer(norm):
             out.append(Finding("pii.email", m.start(), m.end(), text[m.start():m.end()]))
+    for m in OBFUSCATED_EMAIL_RE.finditer(norm):  # zhang(at)163.com, li [at] qq [dot] com
+        if not EMAIL_RE.fullmatch(m.group()):
+            out.append(Finding("pii.email", m.start(), m.end(), text[m.start():m.end()]))
     for m in WECHAT_RE.finditer(norm):
         if m.group("v").lower() not in _WECHAT_STOP:
             out.append(Finding("pii.wechat", m.start("v"), m.end("v"), text[m.start("v"):m.end("v")]))
@@ -448,7 +522,7 @@ def _scan_ascii(text: str, norm: str, out: list[Finding]) -> None:
 
 
 def _scan_plates(text: str, norm: str, out: list[Finding]) -> None:
-    for m in PLATE_RE.finditer(norm):
+    for m in PLATE_RE.finditer(norm.upper()):  # 粤b12345 is the same plate as 粤B12345
         tail = _GROUP_SEP.sub("", m.group())[2:]
         if len(tail) == 5 and sum(c.isdigit() for c in tail) < 3:
             continue
@@ -550,6 +624,8 @@ def _context(text: str, start: int, end: int) -> int:
         return 2
     if _PRE_RE.search(before) or _FOLLOW_WEAK_RE.match(after):
         return 1
+    if (start == 0 or text[start - 1] in _CLAUSE_START) and _FOLLOW_BARE_RE.match(text, end):
+        return 1  # a bare name opening a clause: 张伟在店内……
     return 0
 
 
@@ -632,14 +708,19 @@ def scan_text(text: str, allow: Iterable[str] = ()) -> list[Finding]:
     """Every piece of personal data in `text`, in order; texts in `allow` (and public numbers) pass."""
     if not text:
         return []
+    original = text
+    text, where = _fold(text)
     norm = normalize(text)
     found: list[Finding] = []
     if _DIGIT_RE.search(norm):
         _scan_numbers(text, norm, found)
         _scan_plates(text, norm, found)
         _scan_addresses(text, norm, found)
-    if "@" in norm or _LATIN_RE.search(norm):
+    if "@" in norm or _LATIN_RE.search(norm) or "艾特" in norm or "圈a" in norm:
         _scan_ascii(text, norm, found)
     _scan_names(text, found)
     allowed = [a for a in (_canon(str(x)) for x in (*BUILTIN_ALLOW, *allow) if x is not None) if a]
-    return [f for f in _resolve(found) if not _allowed(f, allowed)]
+    kept = [f for f in _resolve(found) if not _allowed(f, allowed)]
+    if where is None:
+        return kept
+    return [Finding(f.rule, where[f.start], where[f.end - 1] + 1, original[where[f.start]:where[f.end - 1] + 1]) for f in kept]

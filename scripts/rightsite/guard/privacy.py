@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from ..load import Loaded, Project
 from ..problems import Problems
-from ..yamlio import dotted
+from ..yamlio import YamlDoc, dotted
 from .pii import LABELS, Finding, scan_text
 
 BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
@@ -77,6 +77,35 @@ def record_texts(project: Project) -> Iterator[tuple[Loaded, tuple, str, str]]:
         for path, text in insp.record.texts():
             yield insp, path, text, owner
     yield from _report_texts(project, group_owner)
+    # the owners printed on pages and PDFs (负责：…), and every text of the records the build
+    # prints whole: the site file, categories, law articles (their texts too), surveys
+    for group in (project.events, project.standards, project.chapters):
+        for item in group.values():
+            for path, text in _fields(item, ("owner",)):
+                yield item, path, text, group_owner
+    singles = [project.site, project.categories, *project.laws.values(), *project.surveys.values()]
+    for item in singles:
+        if item is not None:
+            for path, text in _strings(item.record.model_dump(exclude_none=True)):
+                yield item, path, text, group_owner
+
+
+# fields that hold ids, codes, addresses of the site itself or file names, not prose
+_NOT_PROSE = frozenset({"pii_allow", "id", "slug", "code", "base_url", "repo_url", "edit_uri", "url", "image",
+                        "law_id", "superseded_by", "kind", "chapter", "complaint_chapter", "law", "resolution"})
+
+
+def _strings(data, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        if data:
+            yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in _NOT_PROSE or (key == "law" and isinstance(value, str) and not re.fullmatch(r"[\w-]+", value)):
+                yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
 
 
 def _report_texts(project: Project, owner: str):
@@ -131,14 +160,67 @@ def scan_records(project: Project) -> Problems:
             offset = text[: f.start].count("\n")
             block = 0 < key_line <= len(lines) and BLOCK_SCALAR.search(lines[key_line - 1])
             line = key_line + 1 + offset if block else key_line
-            _problem(out, f, item.file, line, dotted(path), owner)
+            _problem(out, f, item.file, line, dotted(item.base + path), owner)
+    raw: list[tuple[str, YamlDoc, set[str]]] = [  # records that failed validation: every text they hold
+        (rel, doc, set()) for kind in project.invalid.values() for rel, doc in kind.values() if doc is not None]
+    for kind in (project.cases, project.events, project.standards):  # fields a record does not know (reported)
+        for item in kind.values():
+            known = set(type(item.record).model_fields)
+            if isinstance(item.doc.data, dict) and not known.issuperset(item.doc.data):
+                raw.append((item.file, item.doc, known))
+    for rel, doc, skip in raw:
+        allow = base_allow + _raw_allow(doc.data)
+        for path, text in _strings(doc.data, ()):
+            if path[0] not in skip:
+                for f in scan(text, tuple(allow)):
+                    line = doc.line_of(path)
+                    lines = _file_lines(project, rel)
+                    if 0 < line <= len(lines) and BLOCK_SCALAR.search(lines[line - 1]):
+                        line += 1 + text[: f.start].count("\n")
+                    _problem(out, f, rel, line, dotted(path), _raw_owner(project, doc.data))
     for ch in project.chapters.values():
         allow = base_allow + [a.text for a in ch.record.pii_allow]
         for f in scan(ch.body, tuple(allow)):
             line = ch.body_line + ch.body[: f.start].count("\n")
             _problem(out, f, ch.file, line, "body", ch.record.owner)
+    for file, text, first_line, owner in _other_content(project):
+        for f in scan(text, tuple(base_allow)):
+            _problem(out, f, file, first_line + text[: f.start].count("\n"), "body", owner)
     scan.cache.save()
     return out
+
+
+def _raw_allow(data: object) -> list[str]:
+    entries = data.get("pii_allow") if isinstance(data, dict) else None
+    return [e["text"] for e in entries if isinstance(e, dict) and isinstance(e.get("text"), str)] \
+        if isinstance(entries, list) else []
+
+
+def _raw_owner(project: Project, data: object) -> str:
+    owner = data.get("owner") if isinstance(data, dict) else None
+    return owner if isinstance(owner, str) else (project.site.record.group.owner if project.site else "")
+def _other_content(project: Project) -> Iterator[tuple[str, str, int, str]]:
+    """Published files under content/ besides the chapters: hand-written pages and section
+    intros (Markdown), and the text of SVG images (tags blanked, lines kept)."""
+    from ..load import walk_files
+    from .links import _hand_written
+
+    chapters = {c.file for c in project.chapters.values()}
+    for file, body, body_line, owner in _hand_written(project):
+        if file not in chapters:
+            yield file, body, body_line, owner
+    owner = project.site.record.group.owner if project.site else ""
+    for path in walk_files(project.root / "content"):
+        if path.suffix.lower() == ".svg" and not path.is_symlink():
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue  # reported by the loader
+            yield project.rel(path), _SVG_TAG.sub(lambda m: " " * len(m.group(0)) if "\n" not in m.group(0) else
+                                                  re.sub(r"[^\n]", " ", m.group(0)), text), 1, owner
+
+
+_SVG_TAG = re.compile(r"<[^>]*>")
 
 
 def _file_lines(project: Project, rel: str) -> list[str]:

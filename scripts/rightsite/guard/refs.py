@@ -155,6 +155,11 @@ def _home_refs(project: Project, out: Problems) -> None:
             out.error("ref.file", site.file, site.line("channels", i, "image"), f"channels[{i}].image",
                       f"图片 content/{ch.image} 不存在。请把二维码图片放到 content/ 下这个位置，或改正路径。"
                       " The image file does not exist under content/.")
+    logo = site.record.logo
+    if logo and not (project.root / "content" / logo).is_file():
+        out.error("ref.file", site.file, site.line("logo"), "logo",
+                  f"标志图片 content/{logo} 不存在。请把图片放到 content/ 下这个位置，或改正 logo 的路径；"
+                  "不印标志就删去 logo 这一行。 The logo file does not exist under content/.")
 
 
 def check_placeholders(project: Project) -> Problems:

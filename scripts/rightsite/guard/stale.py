@@ -1,5 +1,5 @@
 """Staleness: content past its review date, events whose status lags behind time,
-repealed laws still cited, channels not verified lately (rules `stale.*`, warnings).
+law texts not checked lately, channels not verified lately (rules `stale.*`, warnings).
 
 `rightsite stale` prints them grouped by owner, who must act.
 """
@@ -101,18 +101,9 @@ def find_stale(project: Project, today: dt.date) -> Problems:
                         f"活动已举办，结束 {recap_days} 天后仍没有回顾（自 {due} 起）。请填写 recap：参加人数、发放资料、总结。"
                         f" Held {recap_days}+ days ago without a recap; add one.", e.owner)
 
-    retired = {lid: law.record for lid, law in project.laws.items()
-               if (law.record.repealed <= today if law.record.repealed else bool(law.record.superseded_by))}
-    if retired:
-        for item, path, law_id, owner in citations(project, group_owner):
-            if law_id in retired:
-                law = retired[law_id]
-                since = law.repealed or "（日期未填）"
-                repl = project.laws.get(law.superseded_by) if law.superseded_by else None
-                instead = f"，由 {repl.record.label}（{law.superseded_by}）取代" if repl else ""
-                out.warning("stale.law", item.file, item.line(*path), ".".join(map(str, path)),
-                            f"引用的 {law.label}（{law_id}）已废止或被取代（自 {since} 起）{instead}。请改为引用现行条款。"
-                            f" Cites a repealed/superseded article; cite the one in force.", owner)
+    from .laws import stale_laws  # the law texts' own check dates (`ref.law_repealed` is in guard.laws)
+
+    out.extend(stale_laws(project, today))
 
     if site:
         assert policy is not None and project.site is not None  # both come with `site`

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -39,9 +40,36 @@ def field_label(model: type[BaseModel], name: str) -> str:
     return (info.title or name) if info else name
 
 
+_DIGIT_RUN = re.compile(r"[0-9０-９](?:[0-9０-９ .\-/\u00ad\u200b-\u200d\u2060]*[0-9０-９]){6,}")
+
+
+_NOT_SECRET = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{4}-\d{3}|\d{4}\d{2}\d{2}(?<=^(?:19|20)\d{6})")
+
+
+def mask_digits(text: str) -> str:
+    """Long digit runs (7 digits or more, with or without separators) with their middle hidden,
+    so no message repeats a phone, ID or card number someone typed: 13812345678 -> 138****5678."""
+    def hide(m: re.Match) -> str:
+        run = m.group(0)
+        if _NOT_SECRET.fullmatch(run):
+            return run  # a date (2025-02-30) or a record id (2025-017)
+        digits = re.sub(r"[^0-9０-９]", "", run)
+        keep = 3 if len(digits) >= 11 else 2
+        return digits[:keep] + "*" * (len(digits) - keep - (4 if keep == 3 else 2)) + digits[-(4 if keep == 3 else 2):]
+
+    return _DIGIT_RUN.sub(hide, text)
+
+
+def clip(value: Any, width: int = 40) -> str:
+    """A typed value as quoted in a message: digit runs masked, cut to `width` characters,
+    control and invisible characters shown as spaces."""
+    text = mask_digits(str(value))
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]", " ", text)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _plain(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clip(value)
 
 
 def explain(err: Mapping[str, Any]) -> str:
@@ -74,6 +102,11 @@ def explain(err: Mapping[str, Any]) -> str:
         return f"“{_plain(value)}”不是允许的值。只能是：{ctx.get('expected')}。 Allowed: {ctx.get('expected')}."
     if kind in {"string_too_short"}:
         return "不能为空。请填写内容。 Must not be empty."
+    if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^https?://"):
+        from ..load import url_message
+        from ..urls import url_problem
+
+        return url_message(str(value), "site", url_problem(str(value), "site") or "应以 http:// 或 https:// 开头、以 / 结尾")
     if kind == "string_pattern_mismatch":
         return f"“{_plain(value)}”格式不对：只能用字母、数字、连字符（如 2025-017）。 Use letters, digits and dashes only."
     if kind == "string_type":
@@ -89,10 +122,31 @@ def explain(err: Mapping[str, Any]) -> str:
     return f"{err.get('msg')}（值：{_plain(value)}）"
 
 
-def validate_doc(model: type[R], doc: YamlDoc, base: tuple = ()) -> tuple[R | None, list[tuple[int, str, str, str]]]:
+def _salvage(model: type[R], data: Any, exc: ValidationError) -> R | None:
+    """The record without the fields that failed, when each of them is optional or unknown, so that
+    a record with one wrong field still gets every other check (references, dates, personal data)
+    in the same run. None when a required field or the record as a whole is wrong."""
+    if not isinstance(data, dict):
+        return None
+    cleaned = dict(data)
+    for err in exc.errors():
+        top = err["loc"][0] if err["loc"] else None
+        known = model.model_fields.get(top) if isinstance(top, str) else None
+        if top not in cleaned or err["type"] == "missing" or (known is not None and known.is_required()):
+            return None
+        cleaned.pop(top)
+    try:
+        return model.model_validate(cleaned)
+    except ValidationError:
+        return None
+
+
+def validate_doc(model: type[R], doc: YamlDoc, base: tuple = (),
+                 salvage: bool = False) -> tuple[R | None, list[tuple[int, str, str, str]]]:
     """Validate `doc.data` (at `base`) against `model`.
 
-    Returns the record (or None) and problems as (line, field, rule, message).
+    Returns the record (or None) and problems as (line, field, rule, message). With `salvage`, a record
+    whose wrong fields are all optional comes back without them, beside the problems.
     """
     data = doc.data
     for part in base:
@@ -105,8 +159,9 @@ def validate_doc(model: type[R], doc: YamlDoc, base: tuple = ()) -> tuple[R | No
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "constrained-"))))
             # pydantic adds union member names ("str", "none", "date") to loc: drop them
             path = base + tuple(p for p in loc if not (isinstance(p, str) and p in {"str", "none", "date", "int", "decimal", "is-instance[date]"}))
-            rule = "schema.missing" if err["type"] == "missing" else (
+            rule = "schema.missing" if err["type"] == "missing" else "schema.url" if "https?://" in str(
+                (err.get("ctx") or {}).get("pattern", "")) else (
                 "schema.unknown_field" if err["type"] == "extra_forbidden" else
                 "schema.date" if err["type"].startswith(("date", "datetime", "timezone")) else "schema.type")
             found.append((doc.line_of(path), dotted(path), rule, explain(err)))
-        return None, found
+        return (_salvage(model, data, exc) if salvage else None), found

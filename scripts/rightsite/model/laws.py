@@ -28,4 +28,6 @@ class Law(Record):
 
 
 class Laws(Record):
+    owner: OptText = Field(None, title="负责部门",
+                           description="负责核对条文原文的部门（stale.law 等提醒发给它）；不填时为小组负责人 group.owner")
     laws: list[Law] = Field(min_length=1)

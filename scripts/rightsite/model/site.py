@@ -37,17 +37,8 @@ class Channel(Record):
 
     @model_validator(mode="after")
     def _value_fits_kind(self):
-        """The value becomes a tel:/mailto:/https: link: it must be what its kind says."""
-        checks = {
-            "hotline": (r"[0-9][0-9 -]{2,19}", "电话号码只能包含数字、空格和连字符"),
-            "12315": (r"[0-9][0-9 -]{2,19}", "电话号码只能包含数字、空格和连字符"),
-            "email": (r"[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+", "应为电子邮箱地址"),
-            "online": (r"https://[^\s\"'<>]+", "应为 https:// 开头的网址"),
-        }
-        for value in (self.value, self.url):
-            rule = checks.get(self.kind) if value is self.value else (r"https?://[^\s\"'<>]+", "应为 http(s):// 开头的网址")
-            if value and rule and not re.fullmatch(rule[0], value):
-                raise ValueError(f"“{value[:40]}”{rule[1]}。 The value does not fit kind `{self.kind}`.")
+        """The value becomes a tel:/mailto:/https: link: load.check_fields parses it (and `url`)
+        against its kind's scheme allowlist (rightsite.urls), at the value's own line."""
         if self.image is not None and not re.fullmatch(r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(?:png|jpg|jpeg|svg)", self.image):
             raise ValueError(f"“{self.image[:40]}”应为 content/ 下的图片路径，如 assets/wechat-qr.png（png、jpg 或 svg）。"
                              " The image must be a path under content/, e.g. assets/wechat-qr.png.")
@@ -111,11 +102,29 @@ class Site(Record):
     edit_uri: OptText = Field(None, title="编辑链接路径")
     channels: list[Channel] = Field(min_length=1, title="投诉渠道")
     promise: OptText = Field(None, title="服务承诺", description="如 1 个工作日内确认收到、7 个工作日内答复；显示在投诉渠道页")
+    icp: OptText = Field(None, title="ICP 备案号",
+                         description="如 浙ICP备2026012345号-1；填写后显示在每页页脚，并链接到工信部备案系统")
+    police_record: OptText = Field(None, title="公安联网备案号", description="如 浙公网安备33010602012345号；可选，显示在页脚")
+    since: int | None = Field(None, ge=1990, le=2100, title="网站开通年份", description="页脚版权年份从此年起，如 2024")
+    public_drafts: list[int] = Field(
+        default_factory=list, title="提前公开的草稿年度报告",
+        description="草稿状态的年度报告只在编辑预览（make serve）中显示；列在这里的年份（如 2025）在公开网站上也显示，标明草稿")
     home: Home = Field(default_factory=Home, title="首页")
     review: ReviewPolicy = Field(default_factory=ReviewPolicy, title="复核周期")
     merchant_list: MerchantList | None = Field(
         None, title="公开商户名单",
         description="可选：公开一份检查合格的商户名单（放心消费承诺 / 示范店），单独成页；不写则网站不出现任何商户")
+    logo: OptText = Field(None, title="标志图片",
+                          description="可选：content/ 下的图片路径（如 assets/logo.png，png、jpg 或 svg），"
+                                      "印在手册和标准汇编的封面、活动海报和投诉渠道海报上；不写则不印标志")
+
+    @model_validator(mode="after")
+    def _logo_is_a_content_image(self):
+        """The logo is printed from the project (the PDFs load nothing else): a plain path under content/."""
+        if self.logo and not re.fullmatch(r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(?:png|jpg|jpeg|svg)", self.logo):
+            raise ValueError(f"logo：“{self.logo[:40]}”应为 content/ 下的图片路径，如 assets/logo.png（png、jpg 或 svg），"
+                             "不能是网址。 The logo must be a path under content/, e.g. assets/logo.png.")
+        return self
 
     @property
     def title(self) -> str:
@@ -130,6 +139,11 @@ class Site(Record):
         if self.mall.name in g or (self.mall.short_name and self.mall.short_name in g):
             return g
         return f"{self.mall.name}{g}"
+
+    def report_is_public(self, year: int, status: str) -> bool:
+        """Whether the public site (pages, PDF, links) carries a year's report: once published,
+        or while a draft only when the year is listed in `public_drafts`."""
+        return status == "published" or year in self.public_drafts
 
     @property
     def description(self) -> str:

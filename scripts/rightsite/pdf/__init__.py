@@ -83,8 +83,8 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
         else:
             pending.append((doc, key, dest))
     author = project.site.record.group.name
-    jobs = [(project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css, theme)
-            for doc, _, _ in pending]
+    jobs = [(project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css, theme,
+             tuple(doc.variants)) for doc, _, _ in pending]
     for (doc, key, dest), (result, error, seconds) in zip(pending, _render_all(jobs)):
         if error is not None:
             main = doc.sources[0].file if doc.sources else doc.template
@@ -140,7 +140,8 @@ _RENDERERS: dict = {}  # (root, cache_dir) -> Renderer, one per process
 
 def _render_job(job):
     """Render one document (in a worker process, or here); never raises."""
-    root, cache_dir, html, title, base_dir, author, created, css, theme = job
+    root, cache_dir, html, title, base_dir, author, created, css, theme, *rest = job
+    variants = list(rest[0]) if rest else []  # tighter set-ups of a one-page document, tried in turn
     t0 = time.perf_counter()
     try:
         renderer = _RENDERERS.get((root, cache_dir))
@@ -149,7 +150,10 @@ def _render_job(job):
 
             renderer = _RENDERERS[(root, cache_dir)] = Renderer(root, cache_dir, prepare_fonts(cache_dir))
         result = renderer.render(html, None, title=title, base_dir=base_dir, author=author,
-                                         created=created, lang=LANG, stylesheets=[(css, theme)])
+                                 created=created, lang=LANG, stylesheets=[(css, theme)])
+        while result.pages > 1 and variants:
+            result = renderer.render(variants.pop(0), None, title=title, base_dir=base_dir, author=author,
+                                     created=created, lang=LANG, stylesheets=[(css, theme)])
         return result, None, time.perf_counter() - t0
     except Exception as exc:  # a WeasyPrint failure is reported, never a traceback
         log.debug("rendering %s failed", title, exc_info=True)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from .. import urls
 from ..clock import SHANGHAI, start_of_day
 from ..load import Loaded, Project
-from ..site.markup import paragraphs
+from ..site.markup import paragraphs, sanitize_html  # a chapter prints the website's allow-list of HTML
 from ..yamlio import dotted
 from .fetcher import ProjectFetcher, scan_html
 from .fonts import FontSet, describe_char
@@ -90,6 +90,48 @@ def short_description(text: str, limit: int = FLYER_DESCRIPTION_CHARS) -> str:
         return first[: cut + 1]
     cut = max(first.rfind(p, 0, limit) for p in "；，")
     return first[:cut] + "。" if cut > limit // 3 else first[: limit - 2] + "……"
+
+
+FLYER_WIDTH_MM = 178  # the flyer's text width (A4 less its margins, print.css @page flyer)
+PT_MM = 25.4 / 72
+TITLE_PT = (28.0, 46.0)  # the flyer title's smallest and largest size
+FLYER_DENSITIES = (("", 46.0), ("dense", 38.0), ("denser", 32.0))  # (class, largest title size)
+TITLE_BREAK = re.compile(r"(?<=[：:，,、；！？｜—）])|(?=（)|(?<=\S) (?=\S)")
+
+
+def _ems(text: str) -> float:
+    """Printed width in em: CJK and full-width characters 1, ASCII about half."""
+    return sum(0.55 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+def flyer_title(title: str, max_pt: float = TITLE_PT[1]) -> tuple[list[str], str]:
+    """The flyer title as lines and an inline style, set as for a poster: as large as fits
+    (28–46 pt); on one line when it fits at 40 pt, else on one line or on two broken at a
+    natural pause (after ：，、, before （), whichever is larger; a title too long for either at 32 pt wraps in lines of even length
+    (the width of its box), so no line is left with one or two characters."""
+    lo, hi = TITLE_PT[0], max_pt
+
+    def fit(ems: float) -> float:  # the size (pt) at which `ems` fills the width
+        return FLYER_WIDTH_MM / (ems + 0.3) / PT_MM
+
+    total = _ems(title)
+    best = (fit(total), [title])
+    cuts = [m.start() for m in TITLE_BREAK.finditer(title) if 0 < m.start() < len(title)]
+    if cuts and best[0] < 40:
+        i = min(cuts, key=lambda i: max(_ems(title[:i]), _ems(title[i:])))
+        pieces = [title[:i].rstrip(), title[i:].lstrip()]
+        longest = max(_ems(p) for p in pieces)
+        if longest <= 0.75 * total and fit(longest) > best[0]:
+            best = (fit(longest), pieces)
+    if best[0] >= 32:
+        return best[1], f"font-size: {min(hi, best[0]):.1f}pt"
+    for lines in (2, 3, 4):
+        per = -(-total // lines)  # em per line
+        if fit(per) >= 32:
+            break
+    size = min(hi, max(lo, fit(per)))
+    box = min(FLYER_WIDTH_MM, (per + 0.8) * size * PT_MM)
+    return [title], f"font-size: {size:.1f}pt; max-width: {box:.1f}mm"
 
 
 def source_date(dates: list[dt.date]) -> dt.datetime:
@@ -217,6 +259,7 @@ class Document:
     template: str  # theme/pdf/<name>.html.j2, for problems the template itself causes
     sources: list[Source] = field(default_factory=list)
     resources: list[Path] = field(default_factory=list)  # local files the HTML references
+    variants: list[str] = field(default_factory=list)  # tighter set-ups of `html`, tried in turn when it needs a second page
     problems: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # (rule, file, line, field, message)
 
 
@@ -285,10 +328,21 @@ class Brochures:
         self.css_text = css_printed_text(self.css)
         self.site_source = yaml_source(project, project.site)
         self.laws = {k: v.record for k, v in project.laws.items()}
+        self.logo = self._logo()
+        # inlined: WeasyPrint names an image after its URL, and a file URL would make the PDF's bytes
+        # depend on where the project is checked out (the caches and reproducible builds compare them)
+        self._logo_uri = _data_uri(self.logo) if self.logo else ""
+
+    def _logo(self) -> Path | None:
+        """The file of site.yml's `logo` (under content/), or None (a missing file is `check`'s ref.file error)."""
+        path = self.p.root / "content" / self.site.logo if self.site.logo else None
+        return path if path is not None and path.is_file() else None
 
     # ---- shared ---------------------------------------------------------------------------
-    def render(self, template: str, **ctx) -> str:
-        return self.env.get_template(template).render(site=self.site, base_url=self.base_url, **ctx)
+    def render(self, template: str, base_dir: Path | None = None, **ctx) -> str:
+        """The template's HTML; `logo` is the logo's path relative to `base_dir` (the document's), or ""."""
+        logo = self._logo_uri if self.logo and base_dir else ""
+        return self.env.get_template(template).render(site=self.site, base_url=self.base_url, logo=logo, **ctx)
 
     def law_label(self, law_id: str) -> str:
         law = self.laws.get(law_id)
@@ -389,14 +443,14 @@ class Brochures:
             doc.sources.append(source)
             items.append({
                 "n": n, "cn": cn_number(n), "anchor": f"ch-{stem}", "title": loaded.record.title,
-                "body": Markup(body), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
+                "body": Markup(sanitize_html(body)), "reviewed": reviewed[loaded.file], "owner": loaded.record.owner,
                 "laws": [self.laws[i] for i in loaded.record.laws if i in self.laws],
                 "url": urls.absolute(self.base_url, urls.chapter(loaded.file)),
             })
             doc.sources += self.law_sources(loaded.record.laws)
         doc.sources.append(self.site_source)
         has_12315 = any(ch.kind == "12315" for ch in self.site.channels)
-        doc.html = self.render("handbook.html.j2", title=doc.title, chapters=items, edition=edition,
+        doc.html = self.render("handbook.html.j2", doc.base_dir, title=doc.title, chapters=items, edition=edition,
                                created=created, has_12315=has_12315)
         return doc
 
@@ -423,7 +477,7 @@ class Brochures:
             ctxs = [self._standard_ctx(s) for s in loaded]
             all_laws = list(dict.fromkeys(i for s in loaded for c in s.record.clauses for i in c.laws))
             doc.sources = [yaml_source(self.p, s) for s in loaded] + self.law_sources(all_laws) + [self.site_source]
-            doc.html = self.render("standards.html.j2", title=doc.title, standards=ctxs, collection=True,
+            doc.html = self.render("standards.html.j2", doc.base_dir, title=doc.title, standards=ctxs, collection=True,
                                    created=created, appendix=[self.laws[i] for i in all_laws if i in self.laws])
             docs.append(doc)
         for s in loaded:
@@ -434,7 +488,7 @@ class Brochures:
             ctx = self._standard_ctx(s)
             doc.sources = [yaml_source(self.p, s)] + self.law_sources(
                 i for c in s.record.clauses for i in c.laws) + [self.site_source]
-            doc.html = self.render("standards.html.j2", title=title, standards=[ctx], collection=False,
+            doc.html = self.render("standards.html.j2", doc.base_dir, title=title, standards=[ctx], collection=False,
                                    created=created, appendix=ctx["cited"])
             docs.append(doc)
         return docs
@@ -455,10 +509,15 @@ class Brochures:
             doc = Document(urls.flyer_pdf(ev.id), "flyer", ev.title, "", self.p.root / "data",
                            created, (THEME_PDF / "flyer.html.j2").as_posix())
             doc.sources = [yaml_source(self.p, loaded), self.site_source]
-            doc.html = self.render("flyer.html.j2", title=ev.title, event=ev, day=day, hours=hours,
-                                   description=short_description(ev.description),
-                                   note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
-                                   url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+            # the roomy set-up first; a long title, note and description get the tighter ones
+            doc.html, *doc.variants = [
+                self.render("flyer.html.j2", doc.base_dir, title=ev.title, event=ev, day=day, hours=hours,
+                            heading=flyer_title(ev.title, max_pt), density=density,
+                            hours_size="long" if len(hours) > 11 else "short",
+                            description=short_description(ev.description),
+                            note=short_description(ev.note or "", FLYER_NOTE_CHARS) if ev.note else "",
+                            url=urls.absolute(self.base_url, urls.event(ev.id)), hotline=hotline)
+                for density, max_pt in FLYER_DENSITIES]
             docs.append(doc)
         return docs
 
@@ -470,8 +529,11 @@ class Brochures:
         doc = Document(urls.POSTER_PDF, "poster", f"{self.site.organiser}投诉渠道", "", self.p.root / "content",
                        created, (THEME_PDF / "poster.html.j2").as_posix())
         doc.sources = [self.site_source]
-        doc.html = self.render("poster.html.j2", title=doc.title, channels_url=urls.absolute(self.base_url, urls.CHANNELS),
-                               has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+        doc.html, *doc.variants = [
+            self.render("poster.html.j2", doc.base_dir, title=doc.title, density=density,
+                        channels_url=urls.absolute(self.base_url, urls.CHANNELS),
+                        has_12315=any(ch.kind == "12315" for ch in self.site.channels))
+            for density in ("", "dense")]
         return doc
 
     def documents(self) -> list[Document]:
@@ -517,3 +579,11 @@ def _local_refs(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.urls
+
+
+def _data_uri(path: Path) -> str:
+    import base64
+
+    mime = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+    kind = mime.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

@@ -7,6 +7,7 @@ Templates live in theme/pages/*.md.j2 and get HTML-escaped values by default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from .. import urls
 from ..load import Project
 from ..urls import SECTION_INTROS
 from .feeds import event_jsonld
-from .markup import inline, money, paragraphs
+from .markup import FILTERS, inline
 
 
 
@@ -31,6 +32,93 @@ def strip_label(summary: str, name: str) -> str:
         if found and head.strip() and (head.strip() in name or name in head.strip()):
             return rest.strip()
     return summary
+
+
+def law_text(text: object) -> Markup:
+    """An article's official text: every line is one paragraph (a 款 or a 项), escaped like any
+    record text; a line opening with "1." stays text, not a Markdown list."""
+    lines = [ln.strip() for ln in str(text or "").splitlines() if ln.strip()]
+    return Markup("\n\n".join(re.sub(r"^(\d+)([.)])", r"\1\\\2", str(inline(ln))) for ln in lines))
+# a line ending in a Chinese character or full-width punctuation joins the next without a space
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+
+
+def unwrap(text: object) -> str:
+    """Wrapped lines of one paragraph joined as a reader expects: no space after a Chinese
+    character or punctuation mark, one space between Latin words."""
+    out = ""
+    for line in (ln.strip() for ln in str(text or "").splitlines()):
+        if line:
+            out += ("" if not out or _CJK_END.search(out) else " ") + line
+    return out
+
+
+# internal names a figure's definition may mention (files, columns, fields), as a reader says them
+_PUBLIC_WORDS = [
+    (re.compile(r"\s*amount_recovered（([^（）]*)）"), r"\1"),
+    (re.compile(r"closed 填有日期"), "已填写办结日期"),
+    (re.compile(r"data/inspections，"), ""),
+]
+# a parenthesis that only names a file, a column or a field (（recap.attendance）, （held）)
+_INTERNAL_PAREN = re.compile(r"（[^（）]*(?:[A-Za-z]+[_./][A-Za-z]|\b[a-z]{3,}\b|\.ya?ml|\.csv)[^（）]*）")
+_INTERNAL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_./][A-Za-z0-9]+)+|\b[a-z]{3,}\b")
+
+
+def public_wording(text: str) -> str:
+    """A figure's definition for the public report page: without the file paths, column and field
+    names the editors' version cites (data/complaints/2025.csv, amount_recovered, recap.attendance)."""
+    for pattern, repl in _PUBLIC_WORDS:
+        text = pattern.sub(repl, text)
+    text = _INTERNAL_PAREN.sub("", text)
+    return _INTERNAL_NAME.sub("", text).replace("  ", " ").strip()
+
+
+def tel(number: str) -> str:
+    """A phone number as a tel: link target (digits only; a dialler ignores the rest anyway)."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def theme_extra(site, today: dt.date) -> dict:
+    """What the theme's own templates (footer, 404) print about the publisher, from data/site.yml.
+    Values are plain text: the theme escapes them."""
+    if site is None:
+        return {}
+    hotlines = [{"name": c.name, "value": c.value, "tel": tel(c.value), "hours": c.hours}
+                for c in site.channels if c.kind == "hotline"]
+    return {
+        "organiser": site.organiser,
+        "address": site.mall.address,
+        "hotlines": hotlines,
+        # the national number is the same everywhere: shown whether or not a channel lists it
+        "national": {"name": "市场监管投诉举报", "value": "12315", "tel": "tel:12315"},
+        "icp": site.icp,
+        "police_record": site.police_record,
+        "year": today.year,
+        "since": site.since if site.since and site.since < today.year else None,
+    }
+
+
+def brief(text: object, limit: int = 110) -> str:
+    """A page's one-paragraph description (<meta name=description>, the card a shared link
+    shows): the text's first sentences up to `limit` characters, cut at a 。 where one falls."""
+    flat = " ".join(unwrap(para) for para in str(text or "").split("\n\n") if para.strip())
+    flat = re.sub(r"\s+", " ", flat).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind("。", 0, limit)
+    return flat[:cut + 1] if cut >= limit // 3 else flat[:limit - 1].rstrip("，、；：") + "…"
+
+
+def first_paragraph(markdown: str) -> str:
+    """The first paragraph of running text of a Markdown page, without its markup, as a brief."""
+    for block in re.split(r"\n\s*\n", markdown):
+        block = block.strip()
+        if not block or block[0] in "#|<!>-*+{" or block[0].isdigit() or block.startswith("---"):
+            continue
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links: their text
+        text = re.sub(r"[*_`]+|\{:[^}]*\}", "", text)
+        return brief(text)
+    return ""
 
 
 @dataclass
@@ -76,7 +164,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, paras=paragraphs, money=money)
+    env.filters.update(FILTERS, lawtext=law_text, unwrap=unwrap, brief=brief)  # every record value is escaped by one of these (site/markup.py)
     # inline SVG must be one raw-HTML line, or Markdown would parse inside it
     env.filters["oneline"] = lambda svg: Markup(" ".join(str(svg).split()))
     env.filters["date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
@@ -91,8 +179,10 @@ class SiteContent:
     """Builds every generated page of the site for one project and one `today`."""
 
     def __init__(self, project: Project, today: dt.date, theme_dir: Path, memo: dict | None = None,
-                 env: jinja2.Environment | None = None):
+                 env: jinja2.Environment | None = None, preview: bool = False):
         self.p = project
+        # the editors' preview (`make serve`) also shows draft reports; the public site does not
+        self.preview = preview
         self.theme_dir = theme_dir
         # src_uri -> (record, inputs fingerprint, markdown): `make serve` keeps this between
         # rebuilds and re-renders only the pages of records that were re-read
@@ -140,7 +230,7 @@ class SiteContent:
         intros = intros or {}
         # rendered once per loaded project: `rightsite check` renders them to check their links,
         # and the plugin of the same `rightsite build` reuses them
-        key = ("site.pages", self.today, str(self.theme_dir), tuple(sorted(intros.items())))
+        key = ("site.pages", self.today, str(self.theme_dir), tuple(sorted(intros.items())), self.preview)
         if key in self.p.memo:
             return self.p.memo[key]
         out: list[GeneratedPage] = []
@@ -222,23 +312,33 @@ class SiteContent:
             national=["全国 12315"] if any(c.kind == "12315" for c in channels) else [],
         )
 
-    def report_pages(self) -> list[GeneratedPage]:
-        from ..report.view import context, year_views
+    def report_views(self) -> list:
+        """The years whose report this build shows: all in the preview; on the public site the
+        published ones and the drafts data/site.yml lists in `public_drafts`."""
+        from ..report.view import year_views
 
         views = year_views(self.p)
+        if self.preview or self.site is None:
+            return views
+        return [v for v in views if self.site.report_is_public(v.year, v.status)]
+
+    def report_pages(self) -> list[GeneratedPage]:
+        from ..report.view import context
+
+        views = self.report_views()
         if not views:
             return []
         pages = [GeneratedPage(urls.REPORTS_INDEX, self.render("reports_index.md.j2", views=views), None)]
         for v in views:
-            pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **context(v)),
+            ctx = context(v)
+            ctx["definitions"] = [{**d, "definition": public_wording(d["definition"])} for d in ctx["definitions"]]
+            pages.append(GeneratedPage(urls.report(v.year), self.render("report.md.j2", **ctx),
                                        f"data/reports/{v.year}.yml"))
         return pages
 
     def supervision_report_years(self) -> list[int]:
         """Years whose report page shows a 质量监督 section (figures present and inspections counted)."""
-        from ..report.view import year_views
-
-        return [v.year for v in year_views(self.p) if v.figures.get("supervision.inspections")]
+        return [v.year for v in self.report_views() if v.figures.get("supervision.inspections")]
 
     def chapter_markdown(self, chapter, markdown: str) -> str:
         """A chapter as published: its review date on top, its laws and owner at the end."""
@@ -247,7 +347,10 @@ class SiteContent:
         rec = chapter.record
         last, _, _ = chapter_review(self.p, chapter, self.today)  # `reviewed`, else the git date
         reviewed = f"{last.year}年{last.month}月{last.day}日" if last else "（日期不详）"
-        head = f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
+        crumbs = ('<nav class="rs-crumbs" aria-label="当前位置" data-search-exclude="true" markdown="span">[首页](../index.md)'
+                  '<span class="rs-crumbs-sep" aria-hidden="true">›</span>[维权手册](index.md)'
+                  f'<span class="rs-crumbs-sep" aria-hidden="true">›</span><span aria-current="page">{inline(rec.title)}</span></nav>\n\n')
+        head = crumbs + f'<p class="rs-reviewed rs-top">最近审核：{reviewed}</p>\n\n'
         uri = urls.chapter(chapter.file)
         if uri in self.overdue:
             head += review_notice(self.overdue[uri])
@@ -256,7 +359,7 @@ class SiteContent:
             lines += ["**本章法律依据**", ""]
             for law_id in rec.laws:
                 law = self.p.laws.get(law_id)
-                label = law.record.label if law else law_id
+                label = inline(law.record.label if law else law_id)
                 summary = inline(law.record.summary) if law else ""
                 lines.append(f"- [{label}](../laws.md#{law_id})：{summary}")
             lines.append("")

@@ -17,3 +17,25 @@
   }
   new MutationObserver(fix).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+/* rightsite: on a phone a wide table (inside .rs-stack, or of three columns or more) becomes one block per row, each value
+ * labelled with its column's heading (copied here into data-label, which the CSS prints). */
+(function () {
+  function label() {
+    document.querySelectorAll(".md-content table").forEach(function (table) {
+      if (table.dataset.rsLabelled) return;
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      // generated wide tables are marked .rs-stack; any other of three columns or more too
+      if (!table.closest(".rs-stack") && (heads.length < 3 || heads.some(function (h) { return !h; }))) return;
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (heads[i]) td.setAttribute("data-label", heads[i]);
+        });
+      });
+      table.dataset.rsLabelled = "1";  // an attribute, not a class: Material styles table:not([class])
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", label); else label();
+})();

@@ -30,3 +30,28 @@
   });
   if (/[?&](q|h)=/.test(location.search)) go();
 })();
+
+/* rightsite: highlight what the reader typed. Material puts into `?h=` only the index terms that
+ * matched, which for Chinese are pieces of words (讲座 -> 讲, 头皮护理 -> 头皮): the page then marks
+ * every 讲. The typed words replace the pieces they contain; other matched terms are kept. */
+(function () {
+  function typed() {
+    var box = document.querySelector("input.md-search__input");
+    return box ? box.value.trim() : "";
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest && e.target.closest("a.md-search-result__link");
+    var words = typed();
+    if (!a || !words) return;
+    try {
+      var url = new URL(a.getAttribute("href"), location.href);
+      if (!url.searchParams.has("h")) return;  // search.highlight off
+      // a piece that is part of a typed word (讲 of 讲座) would mark every 讲 on the page: dropped
+      var pieces = (url.searchParams.get("h") || "").split(/\s+/).filter(function (p) {
+        return p && words.indexOf(p) < 0;
+      });
+      url.searchParams.set("h", [words].concat(pieces).join(" "));
+      a.setAttribute("href", url.href);
+    } catch (err) {}
+  }, true);
+})();
