@@ -93,12 +93,14 @@ FILTERS = {"inline": inline, "paras": paragraphs, "money": money, "link": link}
 
 ALLOWED_TAGS = frozenset(
     "a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure "
-    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark nav ol p pre q s samp small span strong sub summary sup "
     "table tbody td tfoot th thead time tr u ul".split())
 # removed with everything inside them (a <script>'s text is no content)
 DROPPED_WITH_CONTENT = frozenset("script style svg math template iframe object embed noscript textarea select "
                                  "applet frameset frame noembed noframes xmp plaintext".split())
-GENERIC_ATTRIBUTES = frozenset("class id title lang dir role aria-label aria-hidden aria-describedby aria-labelledby".split())
+# (nav, aria-current, data-search-exclude: the breadcrumbs the site puts on every chapter page)
+GENERIC_ATTRIBUTES = frozenset("class id title lang dir role aria-label aria-hidden aria-describedby aria-labelledby "
+                               "aria-current data-search-exclude".split())
 TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "rel", "data-short"}),  # data-short: the short URL the PDFs print after a link
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
