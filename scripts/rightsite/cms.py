@@ -237,20 +237,10 @@ def collections(cats: dict[str, list[str]]) -> list[dict[str, Any]]:
                    {"name": "body", "label": "正文", "widget": "markdown", "modes": ["raw"],
                     "hint": "Markdown：## 小标题，- 列表，[链接文字](../其他章节/)", "required": True}],
     }
-    laws = {
-        "name": "laws", "label": "法律依据", "editor": {"preview": False},
-        "files": [{"name": "laws", "label": "法律条款（data/laws.yml）", "file": "data/laws.yml",
-                   "fields": [{"name": "laws", "label": "法律条款", "widget": "list", "min": 1, "required": True,
-                               "summary": "{{fields.id}}　{{fields.short}}{{fields.article}}",
-                               "fields": model_fields(Law, cats)}]}],
-    }
-    site = {
-        "name": "site", "label": "投诉渠道", "editor": {"preview": False},
-        "files": [{"name": "channels", "label": "公开投诉渠道（data/site.yml）", "file": "data/site.yml",
-                   "fields": [{"name": "channels", "label": "投诉渠道", "widget": "list", "min": 1, "required": True,
-                               "summary": "{{fields.name}}：{{fields.value}}",
-                               "fields": model_fields(Channel, cats)}]}],
-    }
+    laws = _file_list("laws", "法律依据", "法律条款（data/laws.yml）", "data/laws.yml", "laws", "法律条款",
+                      "{{fields.id}}　{{fields.short}}{{fields.article}}", model_fields(Law, cats))
+    site = _file_list("site", "投诉渠道", "公开投诉渠道（data/site.yml）", "data/site.yml", "channels", "投诉渠道",
+                      "{{fields.name}}：{{fields.value}}", model_fields(Channel, cats))
     return [
         _folder("cases", "典型案例", "案例", "data/cases", Case, cats),
         _folder("events", "宣传活动", "活动", "data/events", Event, cats),
@@ -359,3 +349,12 @@ if __name__ == "__main__":
         fresh = target.exists() and target.read_text(encoding="utf-8") == render(project)
         print("cms/config.yml up to date" if fresh else "cms/config.yml out of date: run `make schemas`")
         sys.exit(0 if fresh else 1)
+
+
+def _file_list(name: str, label: str, file_label: str, file: str, key: str, key_label: str, summary: str,
+               fields: list) -> dict:
+    """A collection of one file whose records are the list under `key` (laws.yml, site.yml's channels)."""
+    return {"name": name, "label": label, "editor": {"preview": False},
+            "files": [{"name": key, "label": file_label, "file": file,
+                       "fields": [{"name": key, "label": key_label, "widget": "list", "min": 1, "required": True,
+                                   "summary": summary, "fields": fields}]}]}
