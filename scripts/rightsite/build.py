@@ -109,7 +109,7 @@ def downloads_phase(project, today: dt.date, out_dir: Path):
 
     cache = project.root / ".cache"
     problems, _ = build_pdfs(project, today, out_dir, cache)  # logs rendered/reused itself
-    problems.extend(build_report_pdfs(project, out_dir, cache))
+    problems.extend(build_report_pdfs(project, out_dir, cache, preview=os.environ.get("RIGHTSITE_PREVIEW") == "1"))
     return problems
 
 

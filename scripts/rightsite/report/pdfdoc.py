@@ -47,8 +47,10 @@ def report_html(project: Project, view, theme: Path) -> str:
         pct=lambda x: "—" if x is None else f"{x}%", num=lambda x: "—" if x is None else f"{x}", **ctx)
 
 
-def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Problems:
-    """Write downloads/report-<year>.pdf for every year with figures; reuse unchanged ones."""
+def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path, preview: bool = False) -> Problems:
+    """Write downloads/report-<year>.pdf for every year with figures whose report is public
+    (published, or a draft listed in `public_drafts`; every year in the editors' preview);
+    reuse unchanged ones."""
     from ..pdf import render_pdf, unreadable
     from ..pdf.cache import PdfCache, pdf_defect, toolchain_key
     from .view import year_views
@@ -57,7 +59,10 @@ def build_report_pdfs(project: Project, out_dir: Path, cache_dir: Path) -> Probl
     theme = project.root / "theme" / "pdf"
     css = (theme / "report.css").read_text(encoding="utf-8")
     cache = PdfCache(cache_dir, "reports")
+    site = project.site.record if project.site is not None else None
     for view in year_views(project):
+        if not preview and site is not None and not site.report_is_public(view.year, view.status):
+            continue  # a draft: its PDF would be reachable by its address although no page links it
         html = report_html(project, view, theme)
         key = hashlib.sha256("\0".join([html, css, (theme / "print.css").read_text(encoding="utf-8"),
                                         toolchain_key()]).encode()).hexdigest()[:40]
