@@ -129,7 +129,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         nav = [
             {"首页": urls.HOME},
             {"维权手册": [urls.HANDBOOK_INDEX, *chapters]},
-            {"典型案例": urls.CASES_INDEX},
+            {"典型案例": [urls.CASES_INDEX, *self._facet_nav()]},
             {"宣传活动": urls.EVENTS_INDEX},
             {"服务标准": urls.STANDARDS_INDEX},
         ]
@@ -137,6 +137,13 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
             nav.append({"年度报告": urls.REPORTS_INDEX})
         nav += [{"法律依据": urls.LAWS}, {"投诉渠道": urls.CHANNELS}]
         return nav
+
+    def _facet_nav(self) -> list[dict]:
+        """The case library's browse pages (按投诉性质, 按行业, ...) under its tab: the sidebar of
+        a case lists them, not only the section's own title."""
+        if self.content is None:
+            return []
+        return [{facet["label"]: urls.facet(facet["key"])} for facet in self.content.facets([])]
 
     # -- files ----------------------------------------------------------------
     @event_priority(50)
@@ -218,6 +225,13 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         if section is not None and not section.active:
             section.active = True
             self.activated = section
+        # a section that is a single page (宣传活动, 服务标准, ...) would leave the desktop sidebar with
+        # its own title alone: the page takes the room (the phone's menu still lists every section)
+        top = section or page
+        while top.parent is not None:
+            top = top.parent
+        if not top.is_section and "navigation" not in page.meta.get("hide", []):
+            page.meta["hide"] = [*page.meta.get("hide", []), "navigation"]
         return context
 
     @staticmethod
