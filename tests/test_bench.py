@@ -18,3 +18,21 @@ def test_each_figure_is_judged_against_its_target_at_its_scales():
     ]
     assert {t[0] for t in TARGETS} >= {"website_ratio", "full_build", "rebuild_unchanged", "flyer_max_s",
                                        "search_index_gz_kb", "make_test_s"}
+
+
+def test_a_synthetic_project_passes_the_guard(tmp_path, capsys):
+    """The bench measures a project the build accepts: every copied record, inspections included,
+    points at its own copy of a standard (a build that aborts measures nothing)."""
+    from pathlib import Path
+
+    from conftest import ROOT, check_json
+    from rightsite.bench.synth import make_project
+
+    project = make_project(Path(ROOT), tmp_path / "x3", 3)
+    code, found = check_json(capsys, project)
+    assert [p for p in found["problems"] if p["level"] == "error"] == []
+    assert code == 0
+    standards = sorted(p.stem for p in (project / "data" / "standards").glob("*.yml"))
+    inspections = list((project / "data" / "inspections").glob("*.yml"))
+    assert len(inspections) == 3 * len(list((ROOT / "data" / "inspections").glob("*.yml")))
+    assert len(standards) == 3 * len(list((ROOT / "data" / "standards").glob("*.yml")))

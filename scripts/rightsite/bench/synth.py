@@ -47,6 +47,7 @@ def make_project(sample: Path, dest: Path, k: int, complaint_rows: int | None = 
     _copies(sample / "data" / "cases", data / "cases", k, "case")
     _copies(sample / "data" / "events", data / "events", k, "event")
     _standards(sample, data / "standards", k)
+    _inspections(sample, data / "inspections", k)
     _complaints(sample, data / "complaints", k, complaint_rows)
     return dest
 
@@ -100,15 +101,36 @@ def _copies(sample_dir: Path, out: Path, k: int, schema: str) -> None:
 def _standards(sample: Path, out: Path, k: int) -> None:
     out.mkdir(parents=True)
     files = sorted((sample / "data" / "standards").glob("*.yml"))
-    i = 0
     for n in range(k):
         for f in files:
-            i += 1
             data = _load(f)
-            data["id"] = f"std-{i:03d}" if k > 1 else f.stem
+            data["id"] = _std_id(f.stem, n)
             if n:
                 data["title"] = f"{data['title']}（{n + 1}）"
             (out / f"{data['id']}.yml").write_text(_dump(data, "standard"), encoding="utf-8")
+
+
+def _std_id(old: str, n: int) -> str:
+    """The id of copy `n` of standard `old` (std-06 -> std-206 in copy 2): the first copy keeps the sample's id."""
+    if n == 0:
+        return old
+    prefix, number = re.fullmatch(r"(.*?)(\d+)", old).groups()  # type: ignore[union-attr]
+    return f"{prefix}{100 * n + int(number)}"
+
+
+def _inspections(sample: Path, out: Path, k: int) -> None:
+    """k copies of the inspections, each copy pointing at its own copy of the standard."""
+    src = sample / "data" / "inspections"
+    if not src.is_dir():
+        return
+    out.mkdir(parents=True)
+    records, _ = _renumber(src, k)
+    for new, data in records:
+        n = data.pop("_copy")
+        data.pop("_old")
+        data["id"] = new
+        data["standard"] = _std_id(data["standard"], n)
+        (out / f"{new}.yml").write_text(_dump(data, "inspection"), encoding="utf-8")
 
 
 def _complaints(sample: Path, out: Path, k: int, rows: int | None) -> None:
