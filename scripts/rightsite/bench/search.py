@@ -207,8 +207,11 @@ def _split(sent: list[tuple[str, int]]) -> dict:
     lunr = sum(n for p, n in sent if any(s in p for s in MATERIAL_SEARCH))
     ui = sum(n for p, n in sent if p.startswith("/pagefind/") and p.rsplit("/", 1)[-1] in PAGEFIND_UI)
     core = sum(n for p, n in sent if p.startswith("/pagefind/")) - ui
-    return {"lunr": lunr, "pagefind_core": core, "pagefind_ui": ui,
-            "files": sorted({p for p, _ in sent if p.startswith("/pagefind/") or any(s in p for s in MATERIAL_SEARCH)})}
+    files: dict[str, int] = {}
+    for p, n in sent:
+        if p.startswith("/pagefind/") or any(s in p for s in MATERIAL_SEARCH):
+            files[p] = files.get(p, 0) + n
+    return {"lunr": lunr, "pagefind_core": core, "pagefind_ui": ui, "files": dict(sorted(files.items()))}
 
 
 def bytes_material(browser: Any, base: str, counter: _Counter, query: str) -> dict:
@@ -330,6 +333,22 @@ def compare_search(site_dir: Path, queries: list[dict] | None = None, pagefind: 
             if queries:
                 result["ranking"] = rank(browser, base, queries, pagefind=bundle is not None)
     return result
+
+
+def figures(result: dict) -> dict:
+    """The few numbers of `compare_search`'s result a results table wants (KB, seconds)."""
+    pf = result.get("pagefind") or {}
+
+    def kb(n: int | None) -> float | None:
+        return None if n is None else round(n / 1024, 1)
+
+    out = {"search_first_result_kb_lunr": kb(result["lunr"]["max_bytes"]),
+           "search_first_result_kb_pagefind": kb(pf.get("max_bytes")),
+           "search_first_result_kb_pagefind_core": kb(pf.get("max_core")),
+           "pagefind_index_s": (result.get("pagefind_build") or {}).get("index_s")}
+    for name, rk in (result.get("ranking") or {}).items():
+        out[f"search_top1_{name}"], out[f"search_top3_{name}"] = rk["top1"], rk["top3"]
+    return out
 
 
 def _kb(n: int | None) -> str:
