@@ -27,6 +27,7 @@ DESKTOP = {"width": 1280, "height": 900}
 # pages of the qinghe fixture
 PAGES = {
     "home": "",
+    "handbook": "handbook/",
     "chapter": "handbook/tousu-zhinan/",  # with a four-column table: must not scroll sideways on a phone
     "case": "cases/2026-001/",
     "event": "events/2026-002/",
@@ -37,23 +38,59 @@ PAGES = {
     "standards": "standards/",  # wide tables: labelled blocks on a phone
     "reports": "reports/",
     "events": "events/",
+    "facet": "cases/by-nature/",
+    "channels": "channels/",
+    "404": "404.html",
 }
+# the same page types of the nanyu fixture (南屿湾购物公园: no home texts, no ICP number, no logo)
+NANYU_PAGES = {
+    "home": "", "handbook": "handbook/", "chapter": "handbook/return-goods/", "cases": "cases/",
+    "facet": "cases/by-sector/", "case": "cases/2026-001/", "events": "events/", "event": "events/2027-001/",
+    "standards": "standards/", "standard": "standards/std-10/", "reports": "reports/", "report": "reports/2025/",
+    "laws": "laws/", "channels": "channels/", "404": "404.html",
+}
+# what the footer of every page shows, from each fixture's data/site.yml
+FOOTERS = {
+    "qinghe": {"texts": ["青禾里消费维权服务站", "北川市柳岸区禾丰路66号", "400-660-1315", "12315", "北ICP备2026004321号-1",
+                         "© 2024–2026"], "tel": ["tel:4006601315", "tel:12315"]},
+    "nanyu": {"texts": ["南屿湾消费者服务中心", "海宁湾市南屿区观澜大道9号", "0759-5550 3315", "12315", "© 2026"],
+              "tel": ["tel:075955503315", "tel:12315"], "absent": ["ICP"]},
+}
+DETAIL = {"chapter": "维权手册", "case": "典型案例", "facet": "典型案例", "event": "宣传活动", "standard": "服务标准",
+          "report": "年度报告"}
+# Material's own English strings (and MkDocs'), which must not reach a reader of the zh site
+ENGLISH_UI = ["Search", "Permanent link", "Back to top", "Previous", "Next", "Edit this page", "View source",
+              "Skip to content", "Table of contents", "Navigation", "Initializing", "Type to start", "No matching",
+              "Not found", "Share", "Clear", "Copy to clipboard", "Go to repository", "Last update", "Made with",
+              "Header", "Footer", "Page not found", "Home"]
+# Markdown or template text shown as text: a table row, emphasis, a heading mark, a link, a Jinja tag, an entity
+RAW_MARKDOWN = [r"^\s*\|.*\|\s*$", r"\|\s*:?-{3,}", r"\*\*[^*\n]+\*\*", r"^#{1,6} ", r"\]\(", r"\{\{|\}\}|\{%|%\}",
+                r"&(lt|gt|amp|quot|nbsp|#\d+);"]
 
 
 @pytest.fixture(scope="module")
 def site_url(built_fixture):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs the Debian package chromium")
-    built = built_fixture("qinghe")
+    yield from _serve(built_fixture("qinghe"), PAGES)
+
+
+@pytest.fixture(scope="module")
+def nanyu_url(built_fixture):
+    yield from _serve(built_fixture("nanyu"), NANYU_PAGES)
+
+
+def _serve(built, pages: dict):
     assert built.code == 0, built.err
-    for path in PAGES.values():
-        assert (built.site / path / "index.html").is_file(), path
+    for path in pages.values():
+        assert (built.site / path).is_file() or (built.site / path / "index.html").is_file(), path
     handler = functools.partial(_QuietHandler, directory=str(built.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+    server.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -368,3 +405,97 @@ def test_home_weight_and_lcp_on_a_slow_phone(browser, site_url):
     assert total <= 500 * 1024, f"home page transferred {total} bytes"
     assert not any("search_index" in u for u, _ in sizes.values()), "search index loaded before anyone searched"
     assert lcp <= 2000, f"LCP {lcp:.0f} ms"
+
+
+_READER_VIEW = """() => {
+    const visible = e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed';
+    const attrs = [...document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')]
+        .flatMap(e => ['title', 'aria-label', 'placeholder', 'alt'].map(a => e.getAttribute(a)).filter(Boolean));
+    const meta = n => (document.querySelector(`meta[property="${n}"], meta[name="${n}"]`) || {}).content || null;
+    const footer = document.querySelector('.md-footer');
+    const tab = document.querySelector('.md-tabs__item--active');
+    return {
+        body: document.body.innerText, content: (document.querySelector('.md-content') || document.body).innerText,
+        attrs, title: document.title,
+        og: {title: meta('og:title'), description: meta('og:description'), image: meta('og:image'),
+             description_meta: meta('description')},
+        footer: footer ? footer.innerText : '',
+        tels: [...(footer ? footer.querySelectorAll('a[href^="tel:"]') : [])].map(a => a.getAttribute('href')),
+        crumbs: [...document.querySelectorAll('.rs-crumbs a')].map(a => a.textContent.trim()),
+        tab: tab && visible(tab) ? tab.innerText.trim() : null,
+        edit: document.querySelectorAll('a.md-content__button, a.md-source').length,
+    };
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("project", ["qinghe", "nanyu"])
+def test_every_page_type_as_a_reader_sees_it(request, project, viewport):
+    """Every page type of two malls' sites, at 390 and 1280 px: no Markdown or template text on
+    the page, no English UI string, the footer from data/site.yml, a description and Open Graph
+    tags of the page's own, a breadcrumb and the active tab on detail pages, no repository links in
+    the public build; a full-page screenshot of each goes to test-artifacts/."""
+    import re
+
+    base = request.getfixturevalue("site_url" if project == "qinghe" else "nanyu_url")
+    pages = PAGES if project == "qinghe" else NANYU_PAGES
+    ctx = request.getfixturevalue(viewport)
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen, problems = {}, []
+    for name, path in pages.items():
+        page, _, _ = _open(ctx, base + path)
+        view = page.evaluate(_READER_VIEW)
+        page.screenshot(path=str(ARTIFACTS / f"{project}-{viewport}-{name}.png"), full_page=viewport == "phone")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        page.close()
+        seen[name] = view
+        where = f"{project} {viewport} {name}"
+        for pattern in RAW_MARKDOWN:
+            for line in view["content"].splitlines():
+                if re.search(pattern, line):
+                    problems.append(f"{where}: raw text {pattern!r}: {line[:60]}")
+        words = [view["body"], view["title"], *view["attrs"]]
+        for s in ENGLISH_UI:
+            hits = [w[:60] for w in words if re.search(rf"\b{s}\b", w)]
+            if hits:
+                problems.append(f"{where}: English UI string {s!r} in {hits[:2]}")
+        foot = FOOTERS[project]
+        missing = [t for t in foot["texts"] if t not in view["footer"]]
+        if missing or sorted(view["tels"]) != sorted(foot["tel"]):
+            problems.append(f"{where}: footer lacks {missing}, tel links {view['tels']}")
+        problems += [f"{where}: footer shows {t}" for t in foot.get("absent", []) if t in view["footer"]]
+        if not all(view["og"].values()) or not view["og"]["image"].endswith(".png"):
+            problems.append(f"{where}: Open Graph incomplete {view['og']}")
+        if view["edit"]:
+            problems.append(f"{where}: {view['edit']} repository or edit links in the public build")
+        if overflow > 0:
+            problems.append(f"{where}: horizontal scroll of {overflow}px")
+        if name in DETAIL:
+            if viewport == "desktop" and view["tab"] != DETAIL[name]:
+                problems.append(f"{where}: active tab {view['tab']!r}, not {DETAIL[name]}")
+            if DETAIL[name] not in view["crumbs"] or "首页" not in view["crumbs"]:
+                problems.append(f"{where}: breadcrumb {view['crumbs']}")
+    assert problems == []
+    # shared links differ: a detail page's description is its own, not the site's
+    details = [seen[n]["og"]["description"] for n in DETAIL if n != "facet"]
+    assert len(set(details)) == len(details), details
+    assert seen["home"]["og"]["description"] not in details
+    # the 404 page: in Chinese, with search, the way home and the hotline
+    lost = seen["404"]
+    assert "没有找到这个页面" in lost["content"] and FOOTERS[project]["tel"][0].removeprefix("tel:")[:3] in \
+        "".join(lost["tels"]), lost["content"][:200]
+    assert "首页" in lost["content"] and "搜索" in lost["content"], lost["content"][:300]
+
+
+def test_share_descriptions_come_from_the_record(site_url, desktop):
+    """A shared case link shows the case's summary; an event's shows its date and place."""
+    page, _, _ = _open(desktop, site_url + PAGES["case"])
+    og = page.evaluate(_READER_VIEW)["og"]
+    assert og["description"].startswith("2026年3月，消费者周女士在商场某理发店"), og
+    assert og["title"] == "理发店未标价头皮护理项目结账加收纠纷"
+    page.goto(site_url + PAGES["event"], wait_until="networkidle")
+    og = page.evaluate(_READER_VIEW)["og"]
+    assert "2026年12月12日" in og["description"] and "三层多功能厅" in og["description"], og
+    image = page.request.get(site_url + urlparse(og["image"]).path.lstrip("/"))
+    assert image.ok and image.headers["content-type"] == "image/png" and len(image.body()) > 5000
+    page.close()

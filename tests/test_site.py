@@ -742,3 +742,25 @@ def test_events_page_offers_the_calendar_subscription(fx):
     html = page(b.site, "events")
     assert '<a class="md-button" href="../events.ics" type="text/calendar">订阅活动日历</a>' in html
     assert (b.site / "events.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_first_report_year_has_no_change_columns(qb):
+    """qinghe's 2024 report is its first year: nothing to compare with, so its nature and sector
+    tables show count and share only, a row per nature; the 2025 report compares with 2024."""
+    def tables(year: int) -> dict[str, list[list[str]]]:
+        html = page(qb.site, f"reports/{year}").split('id="natures"', 1)[1]
+        found = {}
+        for table in html.split("</table>")[:-1]:
+            rows = [re.findall(r"<t[dh]>([^<]*)</t[dh]>", r) for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+            if rows and rows[0][0] in ("投诉性质", "行业"):
+                found[rows[0][0]] = rows
+        return found
+
+    first, second = tables(2024), tables(2025)
+    assert first["投诉性质"][0] == ["投诉性质", "件数", "占比"] and first["行业"][0] == ["行业", "件数", "占比"]
+    assert first["投诉性质"][1] == ["商品质量", "40", "22.47%"]
+    assert all(len(row) == 3 for t in first.values() for row in t)
+    assert second["投诉性质"][0] == ["投诉性质", "件数", "占比", "同比变化", "比重变化（百分点）"]
+    assert second["投诉性质"][1] == ["商品质量", "43", "18.22%", "7.5%", "-4.25"]
+    assert second["行业"][0] == ["行业", "件数", "占比", "同比变化"]
+    assert len(first["投诉性质"]) == len(second["投诉性质"]) > 5

@@ -120,6 +120,8 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         # the footer and the 404 page print the publisher from data/site.yml
         config.extra["rightsite"] = theme_extra(site, today)
         self.share = share.available()
+        # pages outside the nav of pages (404.html) share the home page's picture
+        config.extra["rightsite"]["share_image"] = share.image_path("home") if self.share else None
         return config
 
     def _nav(self) -> list:
