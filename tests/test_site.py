@@ -737,6 +737,27 @@ def test_share_picture_per_page_type(fx):
     assert len(digests) == len(pictures)  # one picture per type, not the same one for all
 
 
+def test_share_pictures_are_drawn_once_per_inputs(tmp_path, monkeypatch):
+    """A rebuild copies the pictures drawn from the same site name, organiser and hotline out of
+    .cache/share; a changed hotline draws them again (and the old ones are not kept)."""
+    from rightsite.site import share
+
+    cache = tmp_path / "cache"
+    first = share.write_share_images(tmp_path / "a", "青禾里消费维权", "青禾里消费维权服务站", "400-660-1315", cache_dir=cache)
+    assert first == list(share.TYPES)
+    drawn = []
+    monkeypatch.setattr(share, "_draw", lambda out, *args: drawn.append(args) or [])
+    share.write_share_images(tmp_path / "b", "青禾里消费维权", "青禾里消费维权服务站", "400-660-1315", cache_dir=cache)
+    assert drawn == []
+    for kind in share.TYPES:
+        assert (tmp_path / "b/assets/share" / f"{kind}.png").read_bytes() == \
+            (tmp_path / "a/assets/share" / f"{kind}.png").read_bytes()
+    monkeypatch.undo()
+    share.write_share_images(tmp_path / "c", "青禾里消费维权", "青禾里消费维权服务站", "400-660-1316", cache_dir=cache)
+    assert len(list(cache.iterdir())) == 1
+    assert (tmp_path / "c/assets/share/home.png").read_bytes() != (tmp_path / "a/assets/share/home.png").read_bytes()
+
+
 def test_events_page_offers_the_calendar_subscription(fx):
     name, b = fx
     html = page(b.site, "events")

@@ -292,7 +292,7 @@ class RightsitePlugin(BasePlugin[RightsiteConfig]):
         inputs = (site.title, site.organiser, hotlines[0] if hotlines else None)
         if self.serving and self.share_drawn == inputs and (site_dir / share.image_path("home")).exists():
             return  # `make serve`: the pictures of the last build still hold
-        share.write_share_images(site_dir, *inputs)
+        share.write_share_images(site_dir, *inputs, cache_dir=self.root / ".cache" / "share" if self.root else None)
         self.share_drawn = inputs
 
     def _downloads(self, site_dir: Path) -> None:

@@ -3,6 +3,9 @@ time with the system's CJK font, so nothing is fetched and the same inputs give 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import shutil
 from pathlib import Path
 
 SIZE = (1200, 630)
@@ -51,15 +54,47 @@ def _fit(draw, text: str, size: int, width: int, bold: bool = True):
     return _font(size, bold)
 
 
-def write_share_images(site_dir: Path, site_title: str, organiser: str, hotline: str | None) -> list[str]:
-    """Draw one picture per page type into site_dir/assets/share/; returns the kinds written
-    (none when the CJK font is missing: the pages then carry no og:image)."""
-    from PIL import Image, ImageDraw
+def _cache_key(site_title: str, organiser: str, hotline: str | None) -> str:
+    """What the pictures are drawn from: the texts, this module (layout, colours, types) and the fonts."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for part in (site_title, organiser, hotline or ""):
+        h.update(b"\0" + part.encode("utf-8"))
+    for font in FONTS:
+        if Path(font).exists():
+            st = Path(font).stat()
+            h.update(f"\0{font}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:32]
 
+
+def write_share_images(site_dir: Path, site_title: str, organiser: str, hotline: str | None,
+                       cache_dir: Path | None = None) -> list[str]:
+    """Draw one picture per page type into site_dir/assets/share/; returns the kinds written
+    (none when the CJK font is missing: the pages then carry no og:image). With `cache_dir`,
+    pictures drawn from the same inputs before are copied from there instead of drawn again."""
     if not available():
         return []
     out = site_dir / "assets" / "share"
     out.mkdir(parents=True, exist_ok=True)
+    kept = cache_dir / _cache_key(site_title, organiser, hotline) if cache_dir is not None else None
+    if kept is not None and all((kept / f"{kind}.png").is_file() for kind in TYPES):
+        for kind in TYPES:
+            shutil.copyfile(kept / f"{kind}.png", out / f"{kind}.png")
+        return list(TYPES)
+    written = _draw(out, site_title, organiser, hotline)
+    if kept is not None:
+        try:  # pictures of earlier inputs are not kept
+            shutil.rmtree(kept.parent, ignore_errors=True)
+            tmp = kept.parent / f".tmp-{os.getpid()}"
+            shutil.copytree(out, tmp)
+            tmp.rename(kept)
+        except OSError:  # an unwritable cache only costs the drawing next time
+            pass
+    return written
+
+
+def _draw(out: Path, site_title: str, organiser: str, hotline: str | None) -> list[str]:
+    from PIL import Image, ImageDraw
+
     written = []
     for kind, heading in TYPES.items():
         img = Image.new("RGB", SIZE, RED)
