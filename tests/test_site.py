@@ -554,6 +554,14 @@ def test_report_pages_show_computed_figures_and_charts(qb):
     assert 'href="2024/"' in index and 'href="2025/"' in index
 
 
+def test_the_published_report_pages_have_their_charts_drawn(qb):
+    """`rightsite check` renders the report pages with the charts in outline only (for their
+    links); the pages the same `rightsite build` publishes have every chart drawn."""
+    for year in (2024, 2025):
+        svgs = re.findall(r'<svg role="img".*?</svg>', page(qb.site, f"reports/{year}"), re.S)
+        assert svgs and all("<path" in svg and "Noto Sans CJK SC" in svg for svg in svgs), year
+
+
 def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
     args = ["pdftotext", "-layout"] + (["-f", str(first), "-l", str(last)] if first else []) + [str(pdf), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
