@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_once, edit, fixture_project, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_copy, edit, fixture_project, line_of
 from test_fixtures import article_text, fixture_csv, fixture_yaml, pages, squash, visible_text
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def _make_edited(root: Path) -> None:
 @pytest.fixture(scope="session")
 def edited(shared_dir) -> Built:
     """The edited qinghe built once per run by `rightsite build` (not strict: its guard warnings must not stop it)."""
-    return build_once(shared_dir, "qinghe-edited", _make_edited, strict=False)
+    return build_copy(shared_dir, "qinghe-edited", "qinghe", _make_edited, strict=False)
 
 
 @pytest.fixture
