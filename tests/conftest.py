@@ -103,11 +103,33 @@ def seed_cache(root: Path, built: Built, pdfs: bool = True) -> Path:
             shutil.copytree(src / part, dest / part)
         elif (src / part).is_file():
             shutil.copy2(src / part, dest / part)
-    if (src / "fonts").is_dir():
-        shutil.copytree(src / "fonts", dest / "fonts", copy_function=os.link)
+    link_fonts(src, dest)
     # a test that puts the copy under git (`git add -A`) commits what a cold copy would have
     (dest / ".gitignore").write_text("*\n", encoding="utf-8")
     return root
+
+
+def link_fonts(src: Path, dest: Path) -> Path:
+    """Hard-link the extracted fonts of cache folder `src` into cache folder `dest` (see seed_cache)."""
+    if (src / "fonts").is_dir():
+        shutil.copytree(src / "fonts", dest / "fonts", copy_function=os.link)
+    return dest
+
+
+def copy_with_cache(src: Path, dest: Path, cache: str = ".cache") -> Path:
+    """shutil.copytree of a project (or, with cache="", of a cache folder) whose cached fonts are
+    hard-linked (see seed_cache) and whose tmp-fonts/ (WeasyPrint's copies of them, for the
+    processes that made them) is left out."""
+    fonts = (src / cache / "fonts").resolve()
+
+    def copy(a: str, b: str) -> None:
+        if Path(a).resolve().parent == fonts:
+            os.link(a, b)
+        else:
+            shutil.copy2(a, b)
+
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("tmp-fonts"), copy_function=copy)
+    return dest
 
 
 @pytest.fixture(scope="session")

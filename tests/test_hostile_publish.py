@@ -438,12 +438,10 @@ def warm(tmp_path_factory, built_fixture):
 
 @pytest.fixture
 def cached(warm, tmp_path):
-    """A fresh copy of the warm project (cache included) that a test may damage."""
-    import shutil
+    """A fresh copy of the warm project (cache included) that a test may damage (not its fonts)."""
+    from conftest import copy_with_cache
 
-    root = tmp_path / "proj"
-    shutil.copytree(warm[0], root)
-    return root
+    return copy_with_cache(warm[0], tmp_path / "proj")
 
 
 def manifest(root: Path, kind: str = "pdf") -> dict:
