@@ -116,10 +116,10 @@ def link_fonts(src: Path, dest: Path) -> Path:
     return dest
 
 
-def copy_with_cache(src: Path, dest: Path, cache: str = ".cache") -> Path:
+def copy_with_cache(src: Path, dest: Path, cache: str = ".cache", skip: tuple[str, ...] = ()) -> Path:
     """shutil.copytree of a project (or, with cache="", of a cache folder) whose cached fonts are
     hard-linked (see seed_cache) and whose tmp-fonts/ (WeasyPrint's copies of them, for the
-    processes that made them) is left out."""
+    processes that made them) is left out, as are the names in `skip`."""
     fonts = (src / cache / "fonts").resolve()
 
     def copy(a: str, b: str) -> None:
@@ -128,7 +128,7 @@ def copy_with_cache(src: Path, dest: Path, cache: str = ".cache") -> Path:
         else:
             shutil.copy2(a, b)
 
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("tmp-fonts"), copy_function=copy)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("tmp-fonts", *skip), copy_function=copy)
     return dest
 
 

@@ -1093,14 +1093,12 @@ def test_the_publish_workflow_fetches_full_history():
 
 @pytest.mark.slow
 def test_a_real_build_with_a_truncated_cache_publishes_a_good_pdf(built_fixture, tmp_path):
-    import shutil
-
-    from conftest import fixture_project
+    from conftest import copy_with_cache, fixture_project
 
     built = built_fixture("qinghe")
     assert built.code == 0, built.err
     root = fixture_project("qinghe", tmp_path / "q")
-    shutil.copytree(built.root / ".cache", root / ".cache")
+    copy_with_cache(built.root / ".cache", root / ".cache", cache="")
     path = blob(root, "downloads/handbook.pdf")
     path.write_bytes(path.read_bytes()[:10000])
     proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--strict", "--today", TODAY],

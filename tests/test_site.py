@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_copy, edit, fixture_project, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_copy, copy_with_cache, edit, fixture_project, line_of
 from test_fixtures import article_text, fixture_csv, fixture_yaml, pages, squash, visible_text
 
 pytestmark = pytest.mark.slow
@@ -224,7 +224,7 @@ def test_preview_keeps_edit_links_and_shows_drafts(qb, tmp_path):
     """The editors' preview (`make serve`, here RIGHTSITE_PREVIEW=1) links each page to the file
     an editor changes, and shows a draft report the public site leaves out."""
     root = tmp_path / "qinghe"
-    shutil.copytree(qb.root, root, ignore=shutil.ignore_patterns("site"))
+    copy_with_cache(qb.root, root, skip=("site",))
     edit(root / "data/site.yml", "public_drafts: [2025]\n", "")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": TODAY, "RIGHTSITE_PREVIEW": "1"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
