@@ -226,6 +226,7 @@ SHARED = {
 NEEDED: set[str] = set()  # those some collected test may use (a run of a few tests makes no other)
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
