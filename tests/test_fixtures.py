@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURE_NAMES, FIXTURES, check_json, fixture_project, line_of, run_cli
+from conftest import FIXTURE_NAMES, FIXTURES, check_json, copy_with_cache, fixture_project, line_of, run_cli
 
 SAMPLE_LITERALS = ("澄江", "chengjianghui", "滨江大道", "消保小组")
 
@@ -391,12 +391,11 @@ def test_check_reports_a_dead_link_of_a_generated_page_against_its_source(capsys
 @pytest.mark.slow
 def test_mkdocs_build_publishes_the_same_files_as_rightsite_build(built_fixture, tmp_path):
     import os
-    import shutil
     import sys
 
     b = built_fixture("nanyu")
     root = fixture_project("nanyu", tmp_path / "p")
-    shutil.copytree(b.root / ".cache", root / ".cache")  # the PDFs' digest cache: reused, not rendered again
+    copy_with_cache(b.root / ".cache", root / ".cache", cache="")  # the PDFs' digest cache: reused, not rendered again
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": "2026-11-25"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
                           capture_output=True, text=True, env=env)

@@ -466,10 +466,11 @@ def test_deeply_nested_yaml_gives_a_message_not_a_traceback(capsys, qinghe, tail
     assert [(p["file"], p["line"], p["message"]) for p in found] == [(CASE, line_of(path, line), DEPTH_MSG)]
 
 
-def test_an_unwritable_cache_gives_no_traceback(capsys, qinghe):
+def test_an_unwritable_cache_gives_no_traceback(capsys, tmp_path):
     """A read-only checkout: .cache/ cannot be made (here it is a file). check still checks."""
-    from conftest import run_cli
+    from conftest import fixture_project, run_cli
 
+    qinghe = fixture_project("qinghe", tmp_path / "qinghe")  # no cache at all, unlike the `qinghe` fixture's
     (qinghe / ".cache").write_text("not a folder", encoding="utf-8")
     code, out, err = run_cli(capsys, "--root", str(qinghe), "check", "--today", TODAY)
     assert code == 0 and "Traceback" not in out + err
@@ -547,9 +548,9 @@ def _make_hostile(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hostile(shared_dir):
-    from conftest import build_once
+    from conftest import build_copy
 
-    return build_once(shared_dir, "qinghe-hostile", _make_hostile, strict=False)
+    return build_copy(shared_dir, "qinghe-hostile", "qinghe", _make_hostile, strict=False)
 
 
 def test_a_built_chapter_page_keeps_metadata_and_comments_harmless(hostile):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, fixture_project, run_cli
+from conftest import TODAY, fixture_project, run_cli, seed_cache
 from rightsite import build, publish
 
 DAY = dt.date(2026, 11, 25)
@@ -424,12 +424,13 @@ def all_pdfs(root: Path, out: Path):
 
 
 @pytest.fixture(scope="module")
-def warm(tmp_path_factory):
+def warm(tmp_path_factory, built_fixture):
     """qinghe with every PDF rendered once: (project with its .cache, the PDFs it built)."""
-    from conftest import fixture_project
+    from conftest import fixture_project, seed_cache
 
     base = tmp_path_factory.mktemp("warm")
-    root = fixture_project("qinghe", base / "proj")
+    # the shared build's fonts and charts, not its PDFs: every one is rendered here
+    root = seed_cache(fixture_project("qinghe", base / "proj"), built_fixture("qinghe"), pdfs=False)
     problems, stats = all_pdfs(root, base / "out")
     assert problems.items == [] and stats["reused"] == 0
     return root, base / "out"
@@ -437,12 +438,10 @@ def warm(tmp_path_factory):
 
 @pytest.fixture
 def cached(warm, tmp_path):
-    """A fresh copy of the warm project (cache included) that a test may damage."""
-    import shutil
+    """A fresh copy of the warm project (cache included) that a test may damage (not its fonts)."""
+    from conftest import copy_with_cache
 
-    root = tmp_path / "proj"
-    shutil.copytree(warm[0], root)
-    return root
+    return copy_with_cache(warm[0], tmp_path / "proj")
 
 
 def manifest(root: Path, kind: str = "pdf") -> dict:
@@ -1094,14 +1093,12 @@ def test_the_publish_workflow_fetches_full_history():
 
 @pytest.mark.slow
 def test_a_real_build_with_a_truncated_cache_publishes_a_good_pdf(built_fixture, tmp_path):
-    import shutil
-
-    from conftest import fixture_project
+    from conftest import copy_with_cache, fixture_project
 
     built = built_fixture("qinghe")
     assert built.code == 0, built.err
     root = fixture_project("qinghe", tmp_path / "q")
-    shutil.copytree(built.root / ".cache", root / ".cache")
+    copy_with_cache(built.root / ".cache", root / ".cache", cache="")
     path = blob(root, "downloads/handbook.pdf")
     path.write_bytes(path.read_bytes()[:10000])
     proc = subprocess.run([sys.executable, "-m", "rightsite", "--root", str(root), "build", "--strict", "--today", TODAY],
@@ -1136,13 +1133,13 @@ def test_removing_one_frozen_figure_from_the_block_is_an_error(capsys, repo):
 # ---- WeasyPrint's font files -----------------------------------------------------------------
 
 @pytest.mark.slow
-def test_pdf_workers_leave_no_font_copies_behind(tmp_path):
+def test_pdf_workers_leave_no_font_copies_behind(tmp_path, built_fixture):
     """WeasyPrint copies every @font-face file (about 80 MB of CJK fonts) into a temporary folder
     it removes only when its FontConfiguration is garbage-collected, which pool workers never do:
     each build leaked a copy per worker until the disk was full. The folders now live under the
     project's cache, go when their process ends, and those of killed processes go at the next build."""
     root = tmp_path / "nanyu"
-    fixture_project("nanyu", root)
+    seed_cache(fixture_project("nanyu", root), built_fixture("nanyu"), pdfs=False)  # every PDF is rendered
     dead = root / ".cache" / "tmp-fonts" / "4194303"  # above any pid this machine hands out
     dead.mkdir(parents=True)
     (dead / "font.otf").write_bytes(b"x" * 1000)

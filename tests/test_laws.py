@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, TODAY, Built, build_once, check_json, edit, fixture_project, run_cli
+from conftest import FIXTURES, TODAY, Built, build_copy, check_json, edit, fixture_project, run_cli
 from test_browser import _open, browser, desktop, phone, site_url  # noqa: F401  (its fixtures, shared)
 from test_fixtures import fixture_yaml, squash, visible_text
 
@@ -295,7 +295,7 @@ def _make_hostile(root: Path) -> None:
 @pytest.fixture(scope="session")
 def hostile(shared_dir) -> Built:
     """qinghe with an unverified article and an article text full of markup, built once (not strict)."""
-    return build_once(shared_dir, "qinghe-laws", _make_hostile, strict=False)
+    return build_copy(shared_dir, "qinghe-laws", "qinghe", _make_hostile, strict=False)
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -20,7 +19,7 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import FIXTURE_NAMES, FIXTURES, ROOT, TODAY, edit, fixture_project, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, ROOT, TODAY, copy_with_cache, edit, fixture_project, line_of, link_fonts
 from rightsite.clock import start_of_day
 from rightsite.load import load_project
 from rightsite.pdf import build_pdfs
@@ -122,8 +121,7 @@ def chapter_fronts(name: str) -> list[dict]:
 
 
 def copy_cache(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest)
-    return dest
+    return copy_with_cache(src, dest, cache="")
 
 
 @pytest.fixture
@@ -581,10 +579,11 @@ def test_font_subsetting_uses_harfbuzz():
 
 # ---- one fixture built by build_pdfs, for its problems, stats and cache (slow) -----------
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, built_fixture):
     base = tmp_path_factory.mktemp("pdfs")
     root = fixture_project(BUILT, base / "proj")
     out, cache = base / "site", base / "cache"
+    link_fonts(built_fixture(BUILT).root / ".cache", cache)  # extracted once per run; every PDF is rendered here
     problems, stats = build(root, out, cache)
     return root, out / "downloads", cache, problems, stats
 

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_once, edit, fixture_project, line_of
+from conftest import FIXTURE_NAMES, FIXTURES, TODAY, Built, build_copy, copy_with_cache, edit, fixture_project, line_of
 from test_fixtures import article_text, fixture_csv, fixture_yaml, pages, squash, visible_text
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def _make_edited(root: Path) -> None:
 @pytest.fixture(scope="session")
 def edited(shared_dir) -> Built:
     """The edited qinghe built once per run by `rightsite build` (not strict: its guard warnings must not stop it)."""
-    return build_once(shared_dir, "qinghe-edited", _make_edited, strict=False)
+    return build_copy(shared_dir, "qinghe-edited", "qinghe", _make_edited, strict=False)
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_preview_keeps_edit_links_and_shows_drafts(qb, tmp_path):
     """The editors' preview (`make serve`, here RIGHTSITE_PREVIEW=1) links each page to the file
     an editor changes, and shows a draft report the public site leaves out."""
     root = tmp_path / "qinghe"
-    shutil.copytree(qb.root, root, ignore=shutil.ignore_patterns("site"))
+    copy_with_cache(qb.root, root, skip=("site",))
     edit(root / "data/site.yml", "public_drafts: [2025]\n", "")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIGHTSITE_TODAY": TODAY, "RIGHTSITE_PREVIEW": "1"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "out")], cwd=root,
@@ -552,6 +552,14 @@ def test_report_pages_show_computed_figures_and_charts(qb):
     assert "草稿" in page(qb.site, "reports/2025") and "草稿" not in text
     index = page(qb.site, "reports")
     assert 'href="2024/"' in index and 'href="2025/"' in index
+
+
+def test_the_published_report_pages_have_their_charts_drawn(qb):
+    """`rightsite check` renders the report pages with the charts in outline only (for their
+    links); the pages the same `rightsite build` publishes have every chart drawn."""
+    for year in (2024, 2025):
+        svgs = re.findall(r'<svg role="img".*?</svg>', page(qb.site, f"reports/{year}"), re.S)
+        assert svgs and all("<path" in svg and "Noto Sans CJK SC" in svg for svg in svgs), year
 
 
 def _pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
