@@ -64,8 +64,17 @@ edit: setup
 	  cd "$(EDIT_ROOT)" && RIGHTSITE_CMS_PORT=$(CMS_PORT) NO_MKDOCS_2_WARNING=1 \
 	  "$(CURDIR)/$(VENV)/bin/mkdocs" serve -f "$(EDIT_ROOT)/mkdocs.yml" -a 127.0.0.1:$(PREVIEW_PORT) --livereload --dirty --no-strict
 
-bench: setup
-	$(VENV)/bin/python -m rightsite.bench
+# the bench compares today's search with Pagefind (its extended binary, for Chinese) on the same
+# pages: Pagefind is a tool of the bench only, in a virtualenv of its own, never part of the site
+PAGEFIND := .cache/pagefind/bin/python
+
+$(PAGEFIND):
+	$(PYTHON) -m venv .cache/pagefind
+	.cache/pagefind/bin/pip install -q --disable-pip-version-check 'pagefind[extended]==1.5.2'
+
+bench: SYSPKGS = chromium
+bench: setup $(PAGEFIND)
+	RIGHTSITE_PAGEFIND="$(CURDIR)/$(PAGEFIND) -m pagefind" $(VENV)/bin/python -m rightsite.bench $(BENCHARGS)
 
 schemas: setup
 	$(VENV)/bin/python -m rightsite.schemas --write

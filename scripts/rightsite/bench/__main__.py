@@ -27,6 +27,18 @@ def run_one(project: Path, out: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def search_figures(site: Path) -> dict:
+    """KB a phone downloads before the first search result, today's search and (where the
+    `pagefind` command is installed, or named by RIGHTSITE_PAGEFIND) Pagefind on the same pages."""
+    from .search import compare_search, figures
+
+    try:
+        return figures(compare_search(site))
+    except Exception as exc:  # no Chromium here: the rest of the table still stands
+        print(f"search comparison skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return {}
+
+
 def time_check(project: Path) -> float:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rightsite", "--root", str(project), "check", "--today", TODAY.isoformat()],
@@ -99,6 +111,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", default="1,10,50")
     ap.add_argument("--tests", action="store_true", help="also time the whole test suite (make test's figure)")
+    ap.add_argument("--no-search", dest="search", action="store_false",
+                    help="skip the search comparison in Chromium (bytes before the first result)")
     args = ap.parse_args()
     root = find_root() or Path.cwd()
     out_root = root / "bench" / "out"
@@ -112,6 +126,8 @@ def main() -> int:
         r["website_ratio"] = r["website"] / r["plain_mkdocs"] if r["plain_mkdocs"] else None
         r["counts"] = {kind: len(list((project / "data" / kind).glob("*.yml"))) for kind in ("cases", "events", "standards")}
         r["counts"]["chapters"] = len(list((project / "content" / "handbook").glob("*.md")))
+        if args.search and r.get("website_ok"):
+            r.update(search_figures(out_root / f"x{k}" / "site"))
         if k == 1:
             r["full_build"] = time_build(project)
             r["rebuild_unchanged"] = time_build(project)
@@ -141,7 +157,7 @@ TARGETS = [
     ("full_build", "rightsite build, cold caches (10×)", ("10",), 45.0, "s"),
     ("rebuild_unchanged", "rebuild with nothing changed (1×)", ("1",), 2.0, "s"),
     ("flyer_max_s", "slowest flyer", None, 0.3, "s"),
-    ("search_index_gz_kb", "search: KB transferred before the first result (50×)", ("50",), 300.0, "KB"),
+    ("search_first_result_kb_lunr", "search: KB transferred before the first result (50×)", ("50",), 300.0, "KB"),
     ("make_test_s", "make test (--tests)", ("1",), 180.0, "s"),
 ]
 
@@ -173,7 +189,7 @@ def time_tests(root: Path) -> float:
 
 def _print_table(results: dict) -> None:
     cols = ["load", "guard", "website", "plain_mkdocs", "website_ratio", "pdfs", "report", "check_cli", "peak_mb",
-            "search_index_kb", "search_index_gz_kb"]
+            "search_index_kb", "search_index_gz_kb", "search_first_result_kb_lunr", "search_first_result_kb_pagefind"]
     print("scale  " + "  ".join(f"{c:>14}" for c in cols))
     for k, r in results["scales"].items():
         cells = []
