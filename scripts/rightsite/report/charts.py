@@ -65,6 +65,23 @@ def _outline(title: str) -> str:
             f' xmlns="http://www.w3.org/2000/svg">\n <title>{html.escape(title)}</title>\n</svg>')
 
 
+def _text_pt(text: str, size: float) -> float:
+    """The width of `text` at `size` pt in the CJK font: Chinese characters are one em wide,
+    Latin letters and digits about 0.6 em (Noto Sans CJK's proportional Latin)."""
+    return sum(size if ord(ch) > 0x2E7F else 0.6 * size for ch in text)
+
+
+def _margins(fig: Any, ylabels: list[str], size: tuple[float, float]) -> None:
+    """Room for the title, the tick labels and the axes, computed from the texts (what
+    `tight_layout` measures by drawing the figure once more, a third of a chart's time)."""
+    width, height = size[0] * 72, size[1] * 72
+    tick = RC["font.size"]
+    left = (max(_text_pt(t, tick) for t in ylabels) + 3.5 + 8) / width
+    top = 1 - (10.5 * 1.25 + 10 + 6) / height
+    bottom = (tick * 1.25 + 3.5 + 6) / height
+    fig.subplots_adjust(left=left, right=1 - 12 / width, top=top, bottom=bottom)
+
+
 def _bars(title: str, labels: list[str], values: list[float], unit: str, horizontal: bool,
           notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2), whole: bool = False,
           outline: bool = False) -> str:
@@ -99,7 +116,8 @@ def _bars(title: str, labels: list[str], values: list[float], unit: str, horizon
         ax.set_axisbelow(True)
         ax.bar_label(bars, labels=shown, padding=2, fontsize=8, color="#333333")
         ax.set_title(title, loc="left", fontsize=10.5, pad=10)
-        fig.tight_layout()
+        # the y axis shows the labels (horizontal bars) or the numbers of its ticks
+        _margins(fig, labels if horizontal else [str(int(t)) for t in ax.get_yticks()] or ["0"], size)
         return _svg(fig, title)
 
 
