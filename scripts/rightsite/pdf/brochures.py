@@ -260,6 +260,9 @@ class Document:
     sources: list[Source] = field(default_factory=list)
     resources: list[Path] = field(default_factory=list)  # local files the HTML references
     variants: list[str] = field(default_factory=list)  # tighter set-ups of `html`, tried in turn when it needs a second page
+    # outputs whose pages, in this order, make this document (laid out once for both; `html` is
+    # then what it prints, for the checks, and how it is laid out when a part cannot be made)
+    parts: list[str] = field(default_factory=list)
     problems: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # (rule, file, line, field, message)
 
 
