@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .fetcher import FetchRefused, ProjectFetcher
 from .fonts import FAMILIES, FontSet, prepare_fonts
@@ -215,7 +216,7 @@ class Renderer:
 class Layout:
     """A laid-out document: WeasyPrint's Document, the seconds it took and the fetches refused meanwhile."""
 
-    document: object
+    document: Any  # weasyprint.Document (WeasyPrint is imported only when something is rendered)
     seconds: float
     refused: list[tuple[str, str]] = field(default_factory=list)
 
