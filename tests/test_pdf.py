@@ -601,6 +601,30 @@ def test_combined_checklists_are_their_sheets_in_order(made):
         assert single.metadata.title == f"{data['title']}{kind}（{ids[0]}，第 {data['version']} 版）"
 
 
+def _worker_state(key):
+    import gc
+
+    from rightsite import pdf
+
+    renderer = pdf._RENDERERS.get(key)
+    return (renderer is not None and bool(renderer._css_cache), gc.get_freeze_count() > 0)
+
+
+@pytest.mark.slow
+def test_pool_workers_start_warm(tmp_path):
+    """A worker has parsed the stylesheets and loaded the fonts before its first document, and
+    leaves the objects it inherited from the build out of its garbage collections."""
+    from rightsite.pdf import worker_pool
+
+    root = fixture_project("qinghe", tmp_path / "proj")
+    cache = (ROOT / ".cache").resolve()
+    css = (root / "theme/pdf/print.css").read_text(encoding="utf-8")
+    with worker_pool(1, (root, cache, "", css, root / "theme/pdf")) as pool:
+        assert pool.submit(_worker_state, (root, cache)).result(timeout=120) == (True, True)
+    with worker_pool(1) as pool:  # no warm-up asked for: nothing prepared
+        assert pool.submit(_worker_state, (root, cache)).result(timeout=120)[0] is False
+
+
 @pytest.mark.slow
 def test_font_subsetting_uses_harfbuzz():
     """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, ~30x slower.

@@ -113,14 +113,18 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
             jobs.append((project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css,
                          theme, tuple(doc.variants)))
             outputs.append([(doc, key, dest)])
-    for targets, results in zip(outputs, _render_all(jobs, common)):
-        for (doc, key, dest), (result, error, seconds, *cpu) in zip(targets, results if isinstance(results, list)
+    booklet_done = False
+    # each job's results are checked and stored as it finishes, while the workers go on
+    for i, results in _render_all(jobs, common):
+        for (doc, key, dest), (result, error, seconds, *cpu) in zip(outputs[i], results if isinstance(results, list)
                                                                      else [results]):
             if _accept(problems, cache, stats, doc, key, dest, result, error, seconds, *cpu) and doc.output == HANDBOOK:
                 handbook_key = key
-    if handbook_key is not None:
+                _booklet(cache, stats, out_dir, handbook_key, doc, author, problems)
+                booklet_done = True
+    if handbook_key is not None and not booklet_done:  # the handbook was reused
         handbook = next(d for d in documents if d.output == HANDBOOK)
-        _booklet(cache, stats, out_dir, handbook_key, handbook, project.site.record.group.name, problems)
+        _booklet(cache, stats, out_dir, handbook_key, handbook, author, problems)
     cache.save()
     stats["rendered"], stats["reused"] = len(cache.rendered), len(cache.reused)
     stats["total_seconds"] = round(time.perf_counter() - started, 3)
@@ -200,6 +204,8 @@ def _render_job(job):
             refused += laid.refused
         laid.refused = refused
         result = renderer.write(laid, title=title, author=author, created=created, lang=LANG)
+        del laid
+        _collect()
         return result, None, time.perf_counter() - t0, time.process_time() - c0
     except Exception as exc:  # a WeasyPrint failure is reported, never a traceback
         log.debug("rendering %s failed", title, exc_info=True)
@@ -237,11 +243,22 @@ def _render_group(job) -> list:
                                                   pages=[page for laid in laid_out for page in laid.document.pages])
         result.layout_seconds = 0.0
         result.refused = [r for laid in laid_out for r in laid.refused]
+        laid_out.clear()
+        _collect()
         out.append((result, None, time.perf_counter() - t0, time.process_time() - c0))
     except Exception as exc:
         log.debug("writing %s failed", title, exc_info=True)
         out.append((None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0, time.process_time() - c0))
     return out
+
+
+def _collect() -> None:
+    """Free the box trees of the document just made (reference cycles: about a second for a
+    150-page document), so that their cost is the document's own and not that of whichever
+    small document (a flyer) the collector would otherwise run in."""
+    import gc
+
+    gc.collect()
 
 
 def _run(job):
@@ -264,6 +281,8 @@ def _warm_worker(parent: int | None, warm: tuple | None) -> None:
             _renderer(root, cache_dir).warm_up([(css, theme)])
         except Exception:  # the first document reports what is wrong
             log.debug("warming up the renderer failed", exc_info=True)
+        gc.collect()
+        gc.freeze()  # the renderer, WeasyPrint and the parsed CSS too: a collection after a flyer takes 2 ms, not 15
 
 
 def worker_pool(workers: int, warm: tuple | None = None):
@@ -281,24 +300,30 @@ def _job_size(job) -> int:
     return sum(len(p[0]) for p in job[6]) if job[0] == "group" else len(job[2])
 
 
-def _render_all(jobs: list, warm: tuple | None = None) -> list:
-    """Render every job, on all cores when there is more than one document; results in job order."""
+def _render_all(jobs: list, warm: tuple | None = None):
+    """Render every job, on all cores when there is more than one document; yields (job index, its
+    results) as each job finishes."""
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers <= 1:
-        return [_run(j) for j in jobs]
+        for i, job in enumerate(jobs):
+            yield i, _run(job)
+        return
     import concurrent.futures
 
     # the largest documents first, so the two cores finish together
     order = sorted(range(len(jobs)), key=lambda i: -_job_size(jobs[i]))
-    results: list = [None] * len(jobs)
+    done: set[int] = set()
     try:
         with worker_pool(workers, warm) as pool:
             futures = {pool.submit(_run, jobs[i]): i for i in order}
             for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
+                result = future.result()
+                done.add(futures[future])
+                yield futures[future], result
     except (OSError, concurrent.futures.process.BrokenProcessPool):  # no fork here: render in this process
-        return [_run(j) for j in jobs]
-    return results
+        for i in order:
+            if i not in done:
+                yield i, _run(jobs[i])
 
 
 def _rel(root: Path, path: Path) -> str:
