@@ -569,6 +569,61 @@ def test_checklist_header_once_on_the_first_page(made):
 
 
 @pytest.mark.slow
+def test_combined_checklists_are_their_sheets_in_order(made):
+    """all.pdf and all-self.pdf are made from the sheets' own layouts: the same pages, text and page
+    numbers (each sheet counts its own pages), in the standards' order, with a title and a bookmark
+    per sheet of their own, and the fonts embedded once as subsets."""
+    name, _, dl = made
+    site = fixture_yaml(name, "data/site.yml")
+    ids = standard_ids(name)
+    assert ids
+    for suffix, kind in (("", "检查表"), ("-self", "自查表")):
+        combined = dl / "checklists" / f"all{suffix}.pdf"
+        whole = pages_text(combined)
+        sheets = [pages_text(dl / "checklists" / f"{sid}{suffix}.pdf") for sid in ids]
+        assert whole == [page for sheet in sheets for page in sheet]
+        reader = PdfReader(combined)
+        assert reader.metadata.title == f"{site['mall']['name']}商户服务标准{kind}（全部标准）"
+        titles = [yaml.safe_load((FIXTURES / name / f"data/standards/{sid}.yml").read_text(encoding="utf-8"))["title"]
+                  for sid in ids]
+        assert [item.title for item in reader.outline] == titles
+        for sheet in sheets:
+            for n, page in enumerate(sheet, 1):
+                assert f"第{n}页，共{len(sheet)}页" in flat(page), (suffix, n)
+        fonts = pdffonts(combined)
+        assert fonts and len({f["name"] for f in fonts}) == len(fonts)
+        assert all((f["emb"], f["sub"]) == ("yes", "yes") for f in fonts)
+    data = yaml.safe_load((FIXTURES / name / f"data/standards/{ids[0]}.yml").read_text(encoding="utf-8"))
+    for suffix, kind in (("", "检查表"), ("-self", "自查表")):
+        single = PdfReader(dl / "checklists" / f"{ids[0]}{suffix}.pdf")
+        assert single.metadata.title == f"{data['title']}{kind}（{ids[0]}，第 {data['version']} 版）"
+
+
+def _worker_state(key):
+    import gc
+
+    from rightsite import pdf
+
+    renderer = pdf._RENDERERS.get(key)
+    return (renderer is not None and bool(renderer._css_cache), gc.get_freeze_count() > 0)
+
+
+@pytest.mark.slow
+def test_pool_workers_start_warm(tmp_path):
+    """A worker has parsed the stylesheets and loaded the fonts before its first document, and
+    leaves the objects it inherited from the build out of its garbage collections."""
+    from rightsite.pdf import worker_pool
+
+    root = fixture_project("qinghe", tmp_path / "proj")
+    cache = (ROOT / ".cache").resolve()
+    css = (root / "theme/pdf/print.css").read_text(encoding="utf-8")
+    with worker_pool(1, (root, cache, "", css, root / "theme/pdf")) as pool:
+        assert pool.submit(_worker_state, (root, cache)).result(timeout=120) == (True, True)
+    with worker_pool(1) as pool:  # no warm-up asked for: nothing prepared
+        assert pool.submit(_worker_state, (root, cache)).result(timeout=120)[0] is False
+
+
+@pytest.mark.slow
 def test_font_subsetting_uses_harfbuzz():
     """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, ~30x slower.
     Speed itself is measured by `make bench`; here we only check the set-up installed it."""

@@ -65,6 +65,7 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
     base = (toolchain_key(), fonts.digest_key(), builder.css, LANG, project.site.record.group.name)
     theme = project.root / "theme" / "pdf"
     handbook_key = None
+    keys: dict[str, str] = {}
     pending = []  # (doc, key, dest) to render
     for doc in documents:
         for rule, file, line, fld, message in doc.problems:
@@ -73,7 +74,13 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
             log.info("PDF 未生成 skipped (errors): %s", doc.output)
             continue
         resources = [f"{_rel(project.root, p)}:{digest(p.read_bytes())}" for p in sorted(set(doc.resources))]
-        key = digest(*base, doc.output, doc.title, doc.created.isoformat(), doc.html, *resources)
+        if doc.parts and all(part in keys for part in doc.parts):
+            # made of its parts' pages: their keys say what it prints, in this order
+            key = digest(*base, doc.output, doc.title, doc.created.isoformat(), "parts", *(keys[p] for p in doc.parts))
+        else:
+            doc.parts = []  # a part was not made: lay the document out by itself
+            key = digest(*base, doc.output, doc.title, doc.created.isoformat(), doc.html, *resources)
+        keys[doc.output] = key
         dest = out_dir / doc.output
         t0 = time.perf_counter()
         if cache.reuse(doc.output, key, dest):
@@ -83,33 +90,65 @@ def build_pdfs(project: Project, today: dt.date, out_dir: Path, cache_dir: Path)
         else:
             pending.append((doc, key, dest))
     author = project.site.record.group.name
-    jobs = [(project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css, theme,
-             tuple(doc.variants)) for doc, _, _ in pending]
-    for (doc, key, dest), (result, error, seconds) in zip(pending, _render_all(jobs)):
-        if error is not None:
-            main = doc.sources[0].file if doc.sources else doc.template
-            problems.error("pdf.render", main, 1, "", f"无法生成 {doc.output}：{error}")
+    common = (project.root, cache_dir, author, builder.css, theme)
+    by_output = {doc.output: doc for doc in documents}
+    # a combined document to make takes its parts along (laid out once for both), written or not
+    grouped: dict[str, list] = {}
+    for doc, key, dest in pending:
+        if doc.parts:
+            grouped[doc.output] = [by_output[p] for p in doc.parts]
+    in_group = {p.output for parts in grouped.values() for p in parts}
+    to_write = {doc.output: (doc, key, dest) for doc, key, dest in pending}
+    jobs: list = []
+    outputs: list[list] = []  # for each job, the pending (doc, key, dest) its results are for, in order
+    for doc, key, dest in pending:
+        if doc.output in in_group:
             continue
-        if _render_problems(problems, doc, result):
-            continue
-        defect = pdf_defect(result.data)
-        if defect:
-            main = doc.sources[0].file if doc.sources else doc.template
-            problems.error("pdf.parse", main, 1, "", unreadable(doc.output, defect))
-            continue
-        cache.store(doc.output, key, result.data, dest)
-        _record(stats, doc.output, "rendered", seconds, result)
-        if doc.output == HANDBOOK:
-            handbook_key = key
-    if handbook_key is not None:
+        if doc.output in grouped:
+            parts = grouped[doc.output]
+            jobs.append(("group", *common, [(p.html, p.title, p.base_dir, p.created, p.output in to_write)
+                                            for p in parts], (doc.title, doc.created)))
+            outputs.append([to_write[p.output] for p in parts if p.output in to_write] + [(doc, key, dest)])
+        else:
+            jobs.append((project.root, cache_dir, doc.html, doc.title, doc.base_dir, author, doc.created, builder.css,
+                         theme, tuple(doc.variants)))
+            outputs.append([(doc, key, dest)])
+    booklet_done = False
+    # each job's results are checked and stored as it finishes, while the workers go on
+    for i, results in _render_all(jobs, common):
+        for (doc, key, dest), (result, error, seconds, *cpu) in zip(outputs[i], results if isinstance(results, list)
+                                                                     else [results]):
+            if _accept(problems, cache, stats, doc, key, dest, result, error, seconds, *cpu) and doc.output == HANDBOOK:
+                handbook_key = key
+                _booklet(cache, stats, out_dir, handbook_key, doc, author, problems)
+                booklet_done = True
+    if handbook_key is not None and not booklet_done:  # the handbook was reused
         handbook = next(d for d in documents if d.output == HANDBOOK)
-        _booklet(cache, stats, out_dir, handbook_key, handbook, project.site.record.group.name, problems)
+        _booklet(cache, stats, out_dir, handbook_key, handbook, author, problems)
     cache.save()
     stats["rendered"], stats["reused"] = len(cache.rendered), len(cache.reused)
     stats["total_seconds"] = round(time.perf_counter() - started, 3)
     log.info("PDF：生成 %d 份，复用 %d 份 rendered %d, reused %d (%.1f s)",
              stats["rendered"], stats["reused"], stats["rendered"], stats["reused"], stats["total_seconds"])
     return problems, stats
+
+
+def _accept(problems: Problems, cache: PdfCache, stats: dict, doc, key: str, dest: Path, result, error,
+            seconds: float, cpu: float | None = None) -> bool:
+    """Check one rendered document and store it in the cache and at `dest`; True when it was written."""
+    main = doc.sources[0].file if doc.sources else doc.template
+    if error is not None:
+        problems.error("pdf.render", main, 1, "", f"无法生成 {doc.output}：{error}")
+        return False
+    if _render_problems(problems, doc, result):
+        return False
+    defect = pdf_defect(result.data)
+    if defect:
+        problems.error("pdf.parse", main, 1, "", unreadable(doc.output, defect))
+        return False
+    cache.store(doc.output, key, result.data, dest)
+    _record(stats, doc.output, "rendered", seconds, result, cpu)
+    return True
 
 
 def check_pdfs(project: Project, today: dt.date, cache_dir: Path) -> Problems:
@@ -138,57 +177,159 @@ def check_pdfs(project: Project, today: dt.date, cache_dir: Path) -> Problems:
 _RENDERERS: dict = {}  # (root, cache_dir) -> Renderer, one per process
 
 
-def _render_job(job):
-    """Render one document (in a worker process, or here); never raises."""
-    root, cache_dir, html, title, base_dir, author, created, css, theme, *rest = job
-    variants = list(rest[0]) if rest else []  # tighter set-ups of a one-page document, tried in turn
-    t0 = time.perf_counter()
-    try:
-        renderer = _RENDERERS.get((root, cache_dir))
-        if renderer is None:
-            from .render import Renderer
+def _renderer(root: Path, cache_dir: Path):
+    renderer = _RENDERERS.get((root, cache_dir))
+    if renderer is None:
+        from .render import Renderer
 
-            renderer = _RENDERERS[(root, cache_dir)] = Renderer(root, cache_dir, prepare_fonts(cache_dir))
-        result = renderer.render(html, None, title=title, base_dir=base_dir, author=author,
-                                 created=created, lang=LANG, stylesheets=[(css, theme)])
-        while result.pages > 1 and variants:
-            result = renderer.render(variants.pop(0), None, title=title, base_dir=base_dir, author=author,
-                                     created=created, lang=LANG, stylesheets=[(css, theme)])
-        return result, None, time.perf_counter() - t0
+        renderer = _RENDERERS[(root, cache_dir)] = Renderer(root, cache_dir, prepare_fonts(cache_dir))
+    return renderer
+
+
+def _render_job(job):
+    """Render one document (in a worker process, or here); never raises.
+
+    Returns (result, error, seconds, cpu seconds). A document with `variants` (tighter set-ups,
+    tried in turn while it needs a second page) is laid out once per set-up and written once."""
+    root, cache_dir, html, title, base_dir, author, created, css, theme, *rest = job
+    variants = list(rest[0]) if rest else []
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        renderer = _renderer(root, cache_dir)
+        sheets = [(css, theme)]
+        laid = renderer.layout(html, base_dir=base_dir, stylesheets=sheets)
+        refused = list(laid.refused)
+        while len(laid.document.pages) > 1 and variants:
+            laid = renderer.layout(variants.pop(0), base_dir=base_dir, stylesheets=sheets)
+            refused += laid.refused
+        laid.refused = refused
+        result = renderer.write(laid, title=title, author=author, created=created, lang=LANG)
+        del laid
+        if result.pages >= BIG_PAGES:
+            _collect()
+        return result, None, time.perf_counter() - t0, time.process_time() - c0
     except Exception as exc:  # a WeasyPrint failure is reported, never a traceback
         log.debug("rendering %s failed", title, exc_info=True)
-        return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+        return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0, time.process_time() - c0
 
 
-def worker_pool(workers: int):
-    """A process pool of PDF renderers that end with this process, even when it is killed."""
-    import concurrent.futures
-    import multiprocessing
+def _render_group(job) -> list:
+    """Lay out the parts of a combined document once each; write the parts asked for and then
+    the combined document from all their pages. One (result, error, seconds, cpu) per written
+    part, then the combined document's; never raises."""
+    _, root, cache_dir, author, css, theme, parts, (title, created) = job
+    out: list = []
+    laid_out = []
+    failed = False
+    for html, part_title, base_dir, part_created, write in parts:
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            renderer = _renderer(root, cache_dir)
+            laid = renderer.layout(html, base_dir=base_dir, stylesheets=[(css, theme)])
+            laid_out.append(laid)
+            if write:
+                result = renderer.write(laid, title=part_title, author=author, created=part_created, lang=LANG)
+                out.append((result, None, time.perf_counter() - t0, time.process_time() - c0))
+        except Exception as exc:  # this part is reported; the combined document cannot be made
+            log.debug("rendering %s failed", part_title, exc_info=True)
+            failed = True
+            if write:
+                out.append((None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0, time.process_time() - c0))
+    t0, c0 = time.perf_counter(), time.process_time()
+    if failed or not laid_out:
+        out.append((None, "其中一份未能生成 a part could not be rendered", 0.0, 0.0))
+        return out
+    try:
+        result = _renderer(root, cache_dir).write(laid_out[0], title=title, author=author, created=created, lang=LANG,
+                                                  pages=[page for laid in laid_out for page in laid.document.pages])
+        result.layout_seconds = 0.0
+        result.refused = [r for laid in laid_out for r in laid.refused]
+        laid_out.clear()
+        _collect()
+        out.append((result, None, time.perf_counter() - t0, time.process_time() - c0))
+    except Exception as exc:
+        log.debug("writing %s failed", title, exc_info=True)
+        out.append((None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+BIG_PAGES = 20  # a document of this many pages frees its garbage itself
+
+
+def _collect() -> None:
+    """Free the box trees of a big document just made (reference cycles: about a second for a
+    150-page one), so that their cost is the document's own and not that of whichever small
+    document (a flyer) the collector would otherwise run in. Not after small documents: a full
+    collection after each of them costs more (measured: +0.2 s a flyer) than the collector's
+    own young-generation passes."""
+    import gc
+
+    gc.collect()
+
+
+def _run(job):
+    return _render_group(job) if job[0] == "group" else _render_job(job)
+
+
+def _warm_worker(parent: int | None, warm: tuple | None) -> None:
+    """Pool initializer: end with the parent; leave the parent's objects out of this process's garbage
+    collections (they are many in a big project, and scanning them is what made later documents
+    slower); parse the stylesheets and load the fonts once, before the first document."""
+    import gc
 
     from .render import die_with_parent
 
+    die_with_parent(parent)
+    gc.freeze()
+    if warm is not None:
+        root, cache_dir, _author, css, theme = warm
+        try:
+            _renderer(root, cache_dir).warm_up([(css, theme)])
+        except Exception:  # the first document reports what is wrong
+            log.debug("warming up the renderer failed", exc_info=True)
+        gc.collect()
+        gc.freeze()  # the renderer, WeasyPrint and the parsed CSS too: a collection after a flyer takes 2 ms, not 15
+
+
+def worker_pool(workers: int, warm: tuple | None = None):
+    """A process pool of PDF renderers that end with this process, even when it is killed.
+
+    `warm` (root, cache_dir, author, css, theme): each worker parses the CSS and loads the fonts first."""
+    import concurrent.futures
+    import multiprocessing
+
     return concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                                  initializer=die_with_parent, initargs=(os.getpid(),))
+                                                  initializer=_warm_worker, initargs=(os.getpid(), warm))
 
 
-def _render_all(jobs: list) -> list:
-    """Render every job, on all cores when there is more than one document; results in job order."""
+def _job_size(job) -> int:
+    return sum(len(p[0]) for p in job[6]) if job[0] == "group" else len(job[2])
+
+
+def _render_all(jobs: list, warm: tuple | None = None):
+    """Render every job, on all cores when there is more than one document; yields (job index, its
+    results) as each job finishes."""
     workers = min(len(jobs), os.cpu_count() or 1, 4)
     if workers <= 1:
-        return [_render_job(j) for j in jobs]
+        for i, job in enumerate(jobs):
+            yield i, _run(job)
+        return
     import concurrent.futures
 
     # the largest documents first, so the two cores finish together
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
-    results: list = [None] * len(jobs)
+    order = sorted(range(len(jobs)), key=lambda i: -_job_size(jobs[i]))
+    done: set[int] = set()
     try:
-        with worker_pool(workers) as pool:
-            futures = {pool.submit(_render_job, jobs[i]): i for i in order}
+        with worker_pool(workers, warm) as pool:
+            futures = {pool.submit(_run, jobs[i]): i for i in order}
             for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
+                result = future.result()
+                done.add(futures[future])
+                yield futures[future], result
     except (OSError, concurrent.futures.process.BrokenProcessPool):  # no fork here: render in this process
-        return [_render_job(j) for j in jobs]
-    return results
+        for i in order:
+            if i not in done:
+                yield i, _run(jobs[i])
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -220,8 +361,10 @@ def _render_problems(problems: Problems, doc, result) -> bool:
     return bool(result.refused or result.foreign_fonts or (doc.kind in ("flyer", "poster") and result.pages > 1))
 
 
-def _record(stats: dict, output: str, status: str, seconds: float, result=None) -> None:
+def _record(stats: dict, output: str, status: str, seconds: float, result=None, cpu: float | None = None) -> None:
     entry = {"status": status, "seconds": round(seconds, 3)}
+    if cpu is not None:
+        entry["cpu"] = round(cpu, 3)
     if result is not None:
         entry.update(pages=result.pages, layout=round(result.layout_seconds, 3), write=round(result.write_seconds, 3))
     stats["documents"][output] = entry

@@ -9,6 +9,7 @@ becomes HTML through `markdown`; record text is data and is always HTML-escaped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import re
@@ -76,6 +77,13 @@ def event_when(start: dt.datetime, end: dt.datetime) -> tuple[str, str]:
 def html_paragraphs(text: object) -> Markup:
     """Record text as HTML for print: the website's escaping (site.markup.paragraphs), rendered
     by Markdown, so lists, joined CJK lines and escaping are the same in both places."""
+    if isinstance(text, str):
+        return _str_paragraphs(text)  # a clause prints in five documents: converted once
+    return Markup(markdown.markdown(str(paragraphs(text)), output_format="html"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _str_paragraphs(text: str) -> Markup:
     return Markup(markdown.markdown(str(paragraphs(text)), output_format="html"))
 
 
@@ -260,6 +268,9 @@ class Document:
     sources: list[Source] = field(default_factory=list)
     resources: list[Path] = field(default_factory=list)  # local files the HTML references
     variants: list[str] = field(default_factory=list)  # tighter set-ups of `html`, tried in turn when it needs a second page
+    # outputs whose pages, in this order, make this document (laid out once for both; `html` is
+    # then what it prints, for the checks, and how it is laid out when a part cannot be made)
+    parts: list[str] = field(default_factory=list)
     problems: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # (rule, file, line, field, message)
 
 
@@ -332,6 +343,15 @@ class Brochures:
         # inlined: WeasyPrint names an image after its URL, and a file URL would make the PDF's bytes
         # depend on where the project is checked out (the caches and reproducible builds compare them)
         self._logo_uri = _data_uri(self.logo) if self.logo else ""
+        self._sources: dict[tuple[str, tuple], Source] = {}
+        self._ctxs: dict[str, dict] = {}
+
+    def source(self, loaded: Loaded) -> Source:
+        """yaml_source of a record, made once per build (a law is a source of many documents)."""
+        key = (loaded.file, tuple(loaded.base))
+        if key not in self._sources:
+            self._sources[key] = yaml_source(self.p, loaded)
+        return self._sources[key]
 
     def _logo(self) -> Path | None:
         """The file of site.yml's `logo` (under content/), or None (a missing file is `check`'s ref.file error)."""
@@ -349,7 +369,7 @@ class Brochures:
         return law.label if law else law_id
 
     def law_sources(self, ids) -> list[Source]:
-        return [yaml_source(self.p, self.p.laws[i]) for i in dict.fromkeys(ids) if i in self.p.laws]
+        return [self.source(self.p.laws[i]) for i in dict.fromkeys(ids) if i in self.p.laws]
 
     def check_text(self, doc: Document) -> None:
         """Every printed character must be in every font; name the file and line of each one that is not."""
@@ -456,6 +476,12 @@ class Brochures:
 
     # ---- standards -----------------------------------------------------------------------
     def _standard_ctx(self, loaded: Loaded) -> dict:
+        """The template values of a standard (the same in its five documents: made once)."""
+        if loaded.id not in self._ctxs:
+            self._ctxs[loaded.id] = self._make_standard_ctx(loaded)
+        return self._ctxs[loaded.id]
+
+    def _make_standard_ctx(self, loaded: Loaded) -> dict:
         std = loaded.record
         clauses = [{"number": c.number, "level": c.level, "cls": LEVEL_CLASS[c.level], "text": c.text,
                     "laws": [self.law_label(i) for i in c.laws]} for c in std.clauses]
@@ -476,7 +502,7 @@ class Brochures:
                            self.p.root / "data", created, (THEME_PDF / "standards.html.j2").as_posix())
             ctxs = [self._standard_ctx(s) for s in loaded]
             all_laws = list(dict.fromkeys(i for s in loaded for c in s.record.clauses for i in c.laws))
-            doc.sources = [yaml_source(self.p, s) for s in loaded] + self.law_sources(all_laws) + [self.site_source]
+            doc.sources = [self.source(s) for s in loaded] + self.law_sources(all_laws) + [self.site_source]
             doc.html = self.render("standards.html.j2", doc.base_dir, title=doc.title, standards=ctxs, collection=True,
                                    created=created, appendix=[self.laws[i] for i in all_laws if i in self.laws])
             docs.append(doc)
@@ -486,7 +512,7 @@ class Brochures:
             doc = Document(urls.standard_pdf(s.id), "standard", title, "", self.p.root / "data",
                            created, (THEME_PDF / "standards.html.j2").as_posix())
             ctx = self._standard_ctx(s)
-            doc.sources = [yaml_source(self.p, s)] + self.law_sources(
+            doc.sources = [self.source(s)] + self.law_sources(
                 i for c in s.record.clauses for i in c.laws) + [self.site_source]
             doc.html = self.render("standards.html.j2", doc.base_dir, title=title, standards=[ctx], collection=False,
                                    created=created, appendix=ctx["cited"])
@@ -508,7 +534,7 @@ class Brochures:
             created = source_date([ch.verified for ch in self.site.channels])
             doc = Document(urls.flyer_pdf(ev.id), "flyer", ev.title, "", self.p.root / "data",
                            created, (THEME_PDF / "flyer.html.j2").as_posix())
-            doc.sources = [yaml_source(self.p, loaded), self.site_source]
+            doc.sources = [self.source(loaded), self.site_source]
             # the roomy set-up first; a long title, note and description get the tighter ones
             doc.html, *doc.variants = [
                 self.render("flyer.html.j2", doc.base_dir, title=ev.title, event=ev, day=day, hours=hours,

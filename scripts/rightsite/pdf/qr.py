@@ -6,6 +6,7 @@ it scales to any printed size without gaps, and the same URL always gives the sa
 from __future__ import annotations
 
 import base64
+import functools
 
 import segno
 
@@ -31,6 +32,7 @@ def qr_svg(url: str, *, border: int = 2) -> str:
             f'<path fill="#000" d="{"".join(parts)}"/></svg>')
 
 
+@functools.lru_cache(maxsize=1024)  # a flyer's three set-ups, the handbook's and standards' covers
 def qr_data_url(url: str, *, border: int = 2) -> str:
     """The QR code of `url` as a data:image/svg+xml URL for an <img src>."""
     svg = qr_svg(url, border=border).encode("ascii")

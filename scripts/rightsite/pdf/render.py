@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .fetcher import FetchRefused, ProjectFetcher
 from .fonts import FAMILIES, FontSet, prepare_fonts
@@ -149,14 +150,8 @@ class Renderer:
         """The @font-face rules of our faces."""
         return self.fonts.font_face_css()
 
-    def render(self, html: str, out: Path | None, *, title: str, base_dir: Path, author: str = "",
-               created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
-               stylesheets: Sequence[tuple[str, Path]] = (), description: str = "") -> RenderResult:
-        """Lay out `html` and write the PDF to `out` (or only return its bytes when `out` is None).
-
-        `stylesheets` are (css text, folder its url()s are relative to); the @font-face
-        rules of our fonts always come first. `created` fixes CreationDate and ModDate.
-        """
+    def layout(self, html: str, *, base_dir: Path, stylesheets: Sequence[tuple[str, Path]] = ()) -> Layout:
+        """Lay out `html` (WeasyPrint's Document, not yet written); see `render`."""
         wp = self._weasyprint()
         refused_before = len(self.fetcher.refused)
         sheets = [self.stylesheet(self.font_css(), self.cache_dir)]
@@ -164,8 +159,18 @@ class Renderer:
         t0 = time.perf_counter()
         document = wp.HTML(string=html, base_url=_dir_url(base_dir), url_fetcher=self._url_fetcher).render(
             stylesheets=sheets, font_config=self._font_config, cache=self._image_cache)
-        t1 = time.perf_counter()
-        meta = document.metadata
+        return Layout(document, time.perf_counter() - t0, list(self.fetcher.refused[refused_before:]))
+
+    def write(self, laid: Layout, out: Path | None = None, *, title: str, author: str = "",
+              created: dt.datetime | dt.date | None = None, lang: str = "zh-CN", description: str = "",
+              pages: list | None = None) -> RenderResult:
+        """Write a laid-out document (or the given `pages`, of one or more layouts) as a PDF with this metadata."""
+        import copy
+
+        document = laid.document
+        if pages is not None:
+            document = document.copy(pages)
+        document.metadata = meta = copy.copy(document.metadata)  # a copy shares it with its source
         meta.title = title
         meta.authors = [author] if author else []
         meta.lang = lang
@@ -176,16 +181,44 @@ class Renderer:
             meta.created = meta.modified = w3c_date(created)
         else:
             meta.created = meta.modified = None
+        t0 = time.perf_counter()
         data = document.write_pdf()
-        t2 = time.perf_counter()
+        t1 = time.perf_counter()
         families = sorted({getattr(f, "family", "") for f in getattr(document, "fonts", {}).values()})
         foreign = [f for f in families if f and f not in FAMILIES]
         if out is not None:
             out = Path(out)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
-        return RenderResult(len(document.pages), t1 - t0, t2 - t1,
-                            list(self.fetcher.refused[refused_before:]), foreign, data)
+        return RenderResult(len(document.pages), laid.seconds, t1 - t0, list(laid.refused), foreign, data)
+
+    def render(self, html: str, out: Path | None, *, title: str, base_dir: Path, author: str = "",
+               created: dt.datetime | dt.date | None = None, lang: str = "zh-CN",
+               stylesheets: Sequence[tuple[str, Path]] = (), description: str = "") -> RenderResult:
+        """Lay out `html` and write the PDF to `out` (or only return its bytes when `out` is None).
+
+        `stylesheets` are (css text, folder its url()s are relative to); the @font-face
+        rules of our fonts always come first. `created` fixes CreationDate and ModDate.
+        """
+        laid = self.layout(html, base_dir=base_dir, stylesheets=stylesheets)
+        return self.write(laid, out, title=title, author=author, created=created, lang=lang,
+                          description=description)
+
+    def warm_up(self, stylesheets: Sequence[tuple[str, Path]] = ()) -> None:
+        """Parse the stylesheets and load every face (Pango, HarfBuzz) with a tiny layout, so that
+        the first real document of a worker costs what every other one does."""
+        faces = "".join(f'<p style="font-family: \'{f.spec.family}\'; font-weight: {f.spec.weight}">字 a</p>'
+                        for f in self.fonts.faces)
+        self.layout(f"<html><body>{faces}</body></html>", base_dir=self.cache_dir, stylesheets=stylesheets)
+
+
+@dataclass
+class Layout:
+    """A laid-out document: WeasyPrint's Document, the seconds it took and the fetches refused meanwhile."""
+
+    document: Any  # weasyprint.Document (WeasyPrint is imported only when something is rendered)
+    seconds: float
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -290,5 +323,5 @@ def render_pdf(html: str, out: Path | None, *, title: str, base_dir: Path, autho
                            lang=lang, stylesheets=sheets)
 
 
-__all__ = ["FetchRefused", "RenderResult", "Renderer", "die_with_parent", "get_renderer", "render_pdf", "w3c_date",
+__all__ = ["FetchRefused", "Layout", "RenderResult", "Renderer", "die_with_parent", "get_renderer", "render_pdf", "w3c_date",
            "harfbuzz_subset_available"]
