@@ -6,16 +6,14 @@ the shared site. Screenshots go to test-artifacts/ (kept by CI as artifacts).
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import ROOT
+from static_server import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -84,37 +82,8 @@ def _serve(built, pages: dict):
     assert built.code == 0, built.err
     for path in pages.values():
         assert (built.site / path).is_file() or (built.site / path / "index.html").is_file(), path
-    handler = functools.partial(_QuietHandler, directory=str(built.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static server that, like nginx `gzip_static on`, sends the build's .gz twins."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        gz = path.with_name(path.name + ".gz")
-        if "gzip" in self.headers.get("Accept-Encoding", "") and gz.is_file():
-            body = gz.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            import io
-
-            return io.BytesIO(body)
-        return super().send_head()
+    with serve(built.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

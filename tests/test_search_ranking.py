@@ -7,10 +7,7 @@ queries through Pagefind for comparison (not here: Pagefind is not a dependency 
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import io
-import threading
+import contextlib
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from static_server import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,45 +26,17 @@ CASES = [pytest.param(name, q["query"], q["expected"], id=f"{name}-{q['query']}"
          for name in ("qinghe", "nanyu") for q in QUERIES[name]]
 
 
-class _GzipStaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Static server that, like nginx `gzip_static on`, sends the build's .gz twins."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        gz = path.with_name(path.name + ".gz")
-        if "gzip" in self.headers.get("Accept-Encoding", "") and gz.is_file():
-            body = gz.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-        return super().send_head()
-
-
 @pytest.fixture(scope="module")
 def site_urls(built_fixture):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs the Debian package chromium")
-    urls, servers = {}, []
-    for name in ("qinghe", "nanyu"):
-        built = built_fixture(name)
-        assert built.code == 0, built.err
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_GzipStaticHandler, directory=str(built.site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        urls[name] = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield urls
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name in ("qinghe", "nanyu"):
+            built = built_fixture(name)
+            assert built.code == 0, built.err
+            urls[name] = stack.enter_context(serve(built.site))
+        yield urls
 
 
 @pytest.fixture(scope="module")
