@@ -36,3 +36,22 @@ def test_a_synthetic_project_passes_the_guard(tmp_path, capsys):
     inspections = list((project / "data" / "inspections").glob("*.yml"))
     assert len(inspections) == 3 * len(list((ROOT / "data" / "inspections").glob("*.yml")))
     assert len(standards) == 3 * len(list((ROOT / "data" / "standards").glob("*.yml")))
+
+
+def test_inspection_ids_stay_in_their_format_at_fifty_times(tmp_path):
+    """Ids are YYYY-NNN: at 50× the copies of the inspections stop at 999 a year (the 50× build
+    was refused for 2025-1000.yml), and each points at an existing copy of its standard."""
+    import re
+
+    from conftest import ROOT
+    from rightsite.bench.synth import _inspections, _standards
+
+    _inspections(ROOT, tmp_path / "inspections", 50)
+    _standards(ROOT, tmp_path / "standards", 50)
+    ids = [p.stem for p in (tmp_path / "inspections").glob("*.yml")]
+    assert ids and all(re.fullmatch(r"\d{4}-\d{3}", i) for i in ids), sorted(ids)[-3:]
+    assert len(ids) > 10 * len(list((ROOT / "data" / "inspections").glob("*.yml")))
+    standards = {p.stem for p in (tmp_path / "standards").glob("*.yml")}
+    pointed = {re.search(r"^standard: (\S+)$", p.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
+               for p in (tmp_path / "inspections").glob("*.yml")}
+    assert pointed <= standards

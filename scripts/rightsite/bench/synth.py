@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -124,7 +125,9 @@ def _inspections(sample: Path, out: Path, k: int) -> None:
     if not src.is_dir():
         return
     out.mkdir(parents=True)
-    records, _ = _renumber(src, k)
+    # ids are YYYY-NNN: at most 999 a year, so at 50× the inspections stop growing there
+    per_year = Counter(p.stem[:4] for p in src.glob("*.yml"))
+    records, _ = _renumber(src, min(k, 999 // max(per_year.values(), default=1)))
     for new, data in records:
         n = data.pop("_copy")
         data.pop("_old")
