@@ -52,6 +52,6 @@ def test_inspection_ids_stay_in_their_format_at_fifty_times(tmp_path):
     assert ids and all(re.fullmatch(r"\d{4}-\d{3}", i) for i in ids), sorted(ids)[-3:]
     assert len(ids) > 10 * len(list((ROOT / "data" / "inspections").glob("*.yml")))
     standards = {p.stem for p in (tmp_path / "standards").glob("*.yml")}
-    pointed = {re.search(r"^standard: (\S+)$", p.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
+    pointed = {re.search(r"^standard: (\S+)$", p.read_text(encoding="utf-8"), re.M).group(1)
                for p in (tmp_path / "inspections").glob("*.yml")}
     assert pointed <= standards
