@@ -555,8 +555,8 @@ def test_report_pages_show_computed_figures_and_charts(qb):
 
 
 def test_the_published_report_pages_have_their_charts_drawn(qb):
-    """`rightsite check` renders the report pages with the charts in outline only (for their
-    links); the pages the same `rightsite build` publishes have every chart drawn."""
+    """The pages `rightsite build` publishes have every chart drawn, in the CJK font (the pages
+    `check` rendered for their links are reused by the build)."""
     for year in (2024, 2025):
         svgs = re.findall(r'<svg role="img".*?</svg>', page(qb.site, f"reports/{year}"), re.S)
         assert svgs and all("<path" in svg and "Noto Sans CJK SC" in svg for svg in svgs), year

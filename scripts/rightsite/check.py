@@ -35,25 +35,12 @@ def check_project(root: Path, today: dt.date, cache: LoadCache | None = None) ->
 def generated_link_problems(project: Project, today: dt.date) -> Problems:
     """Every link of the generated pages (home, indexes, record pages) leads to a page the site
     will have, so a bad link is reported by `check` against the file it came from, not by
-    MkDocs against a page no editor can open (rule `link.generated`).
-
-    The pages are memoized in the project, for the build to reuse. Charts not yet in .cache/charts
-    are not drawn for this (that was most of the cost of a first check): the pages are rendered
-    with their outlines, which hold the same links, on a copy of the project whose memo the
-    build does not see, so the build renders its own pages with the charts drawn."""
-    import dataclasses
-
+    MkDocs against a page no editor can open (rule `link.generated`)."""
     from .guard.links import LINK, heading_ids, known_pages, resolve_link
-    from .report.view import charts_cached, charts_in_outline
     from .site.pages import SiteContent, section_intros
 
     out = Problems()
-    if charts_cached(project):
-        pages = SiteContent(project, today, project.root / "theme").pages(section_intros(project.root))
-    else:
-        probe = dataclasses.replace(project, memo=dict(project.memo))
-        with charts_in_outline(probe):
-            pages = SiteContent(probe, today, probe.root / "theme").pages(section_intros(probe.root))
+    pages = SiteContent(project, today, project.root / "theme").pages(section_intros(project.root))
     known = known_pages(project) | {p.src_uri for p in pages}
     anchors = {p.src_uri: heading_ids(p.markdown) for p in pages}
     anchors.update({f"handbook/{Path(c.file).name}": heading_ids(c.body) for c in project.chapters.values()})

@@ -58,13 +58,6 @@ def _fmt(value: Any, unit: str) -> str:
     return f"{value:,}{unit}" if isinstance(value, int) else f"{value}{unit}"
 
 
-def _outline(title: str) -> str:
-    """A chart's SVG in outline: the opening `_svg` gives a drawn chart (role, aria-label), its
-    <title>, nothing drawn. For `rightsite check`, which reads the report pages only for links."""
-    return (f'<svg role="img" aria-label="{html.escape(title, quote=True)}" xmlns:xlink="http://www.w3.org/1999/xlink"'
-            f' xmlns="http://www.w3.org/2000/svg">\n <title>{html.escape(title)}</title>\n</svg>')
-
-
 def _text_pt(text: str, size: float) -> float:
     """The width of `text` at `size` pt in the CJK font: Chinese characters are one em wide,
     Latin letters and digits about 0.6 em (Noto Sans CJK's proportional Latin)."""
@@ -83,20 +76,14 @@ def _margins(fig: Any, ylabels: list[str], size: tuple[float, float]) -> None:
 
 
 def _bars(title: str, labels: list[str], values: list[float], unit: str, horizontal: bool,
-          notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2), whole: bool = False,
-          outline: bool = False) -> str:
-    shown = notes or [_fmt(v, unit) for v in values]
-    # matplotlib writes no "[" or "]" of its own, so a drawn chart holds link markup only if
-    # one of its texts does ("$" starts mathtext, which could draw brackets): such a chart is
-    # drawn even in outline, and the outline of any other finds the same links as the drawing
-    if outline and not any(ch in text for text in (title, *labels, *shown) for ch in "[]$"):
-        return _outline(title)
+          notes: list[str] | None = None, size: tuple[float, float] = (6.4, 3.2), whole: bool = False) -> str:
     import matplotlib  # imported only when a chart is drawn: most builds reuse cached charts
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=size, dpi=100)
         ax = fig.add_subplot()
+        shown = notes or [_fmt(v, unit) for v in values]
         if horizontal:
             pos = list(range(len(labels)))[::-1]  # first label at the top
             bars = ax.barh(pos, values, color=COLOR, height=0.65)
@@ -121,17 +108,17 @@ def _bars(title: str, labels: list[str], values: list[float], unit: str, horizon
         return _svg(fig, title)
 
 
-def by_month_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart:
+def by_month_chart(figures: dict[str, Any], year: int) -> Chart:
     """Complaints received per month (bar chart)."""
     months = figures.get("complaints.by_month") or {}
     title = f"{year}年各月投诉受理量（件）"
     labels = [f"{int(m)}月" for m in months]
     values = list(months.values())
     rows = [(lab, _fmt(v, "件")) for lab, v in zip(labels, values)]
-    return Chart(title, _bars(title, labels, values, "", horizontal=False, outline=outline), rows)
+    return Chart(title, _bars(title, labels, values, "", horizontal=False), rows)
 
 
-def by_nature_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart:
+def by_nature_chart(figures: dict[str, Any], year: int) -> Chart:
     """Complaints by nature, largest first, with shares (horizontal bar chart)."""
     counts = figures.get("complaints.by_nature") or {}
     shares = figures.get("complaints.by_nature.share") or {}
@@ -139,11 +126,11 @@ def by_nature_chart(figures: dict[str, Any], year: int, outline: bool = False) -
     title = f"{year}年投诉性质分布（件）"
     notes = [f"{n}（{_fmt(shares.get(k), '%')}）" for k, n in items]
     rows = [(k, f"{n}件，占{_fmt(shares.get(k), '%')}") for k, n in items]
-    svg = _bars(title, [k for k, _ in items], [n for _, n in items], "", True, notes, (6.4, 3.6), outline=outline)
+    svg = _bars(title, [k for k, _ in items], [n for _, n in items], "", True, notes, (6.4, 3.6))
     return Chart(title, svg, rows)
 
 
-def by_channel_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart:
+def by_channel_chart(figures: dict[str, Any], year: int) -> Chart:
     """Complaints by intake channel, largest first (horizontal bar chart)."""
     counts = figures.get("complaints.by_channel") or {}
     total = sum(counts.values()) or 1
@@ -151,10 +138,10 @@ def by_channel_chart(figures: dict[str, Any], year: int, outline: bool = False) 
     title = f"{year}年投诉来源渠道（件）"
     notes = [f"{n}（{round(100 * n / total, 1)}%）" for _, n in items]
     rows = [(k, f"{n}件") for k, n in items]
-    return Chart(title, _bars(title, [k for k, _ in items], [n for _, n in items], "", True, notes, (6.4, 2.6), outline=outline), rows)
+    return Chart(title, _bars(title, [k for k, _ in items], [n for _, n in items], "", True, notes, (6.4, 2.6)), rows)
 
 
-def outcome_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart:
+def outcome_chart(figures: dict[str, Any], year: int) -> Chart:
     """Shares of the outcomes of closed complaints (horizontal bar chart, percent)."""
     shares = figures.get("complaints.by_outcome.share") or {}
     counts = figures.get("complaints.by_outcome") or {}
@@ -162,10 +149,10 @@ def outcome_chart(figures: dict[str, Any], year: int, outline: bool = False) -> 
     labels = list(shares)
     values = [v or 0 for v in shares.values()]
     rows = [(k, f"{_fmt(shares[k], '%')}（{counts.get(k, 0)}件）") for k in labels]
-    return Chart(title, _bars(title, labels, values, "%", True, size=(6.4, 2.4), outline=outline), rows)
+    return Chart(title, _bars(title, labels, values, "%", True, size=(6.4, 2.4)), rows)
 
 
-def days_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart:
+def days_chart(figures: dict[str, Any], year: int) -> Chart:
     """How long closed complaints took, in day buckets (bar chart)."""
     dist = figures.get("complaints.days_to_close.distribution") or {}
     median = figures.get("complaints.days_to_close.median")
@@ -174,10 +161,10 @@ def days_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Cha
     labels, values = list(dist), list(dist.values())
     rows = [(k, f"{v}件") for k, v in dist.items()]
     rows += [("中位数", _fmt(median, "天")), ("第 90 百分位", _fmt(p90, "天"))]
-    return Chart(title, _bars(title, labels, values, "", horizontal=False, outline=outline), rows)
+    return Chart(title, _bars(title, labels, values, "", horizontal=False), rows)
 
 
-def findings_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart | None:
+def findings_chart(figures: dict[str, Any], year: int) -> Chart | None:
     """Non-conformities found by inspections, by the level of the clause (bar chart); None
     when the year has no inspections (or its published figures predate them)."""
     if not figures.get("supervision.inspections"):
@@ -187,24 +174,22 @@ def findings_chart(figures: dict[str, Any], year: int, outline: bool = False) ->
     labels = [f"“{k}”条款" for k in levels]
     values = list(levels.values())
     rows = [(lab, f"{v}项") for lab, v in zip(labels, values)]
-    return Chart(title, _bars(title, labels, values, "", horizontal=False, size=(6.4, 2.6), whole=True, outline=outline), rows)
+    return Chart(title, _bars(title, labels, values, "", horizontal=False, size=(6.4, 2.6), whole=True), rows)
 
 
-def actions_chart(figures: dict[str, Any], year: int, outline: bool = False) -> Chart | None:
+def actions_chart(figures: dict[str, Any], year: int) -> Chart | None:
     """What the inspections led to, by kind of action (horizontal bar chart)."""
     if not figures.get("supervision.inspections"):
         return None
     kinds = figures.get("supervision.actions.by_kind") or {}
     title = f"{year}年监督检查的处理措施（次）"
     rows = [(k, f"{v}次") for k, v in kinds.items()]
-    return Chart(title, _bars(title, list(kinds), list(kinds.values()), "", True, size=(6.4, 2.2), whole=True, outline=outline), rows)
+    return Chart(title, _bars(title, list(kinds), list(kinds.values()), "", True, size=(6.4, 2.2), whole=True), rows)
 
 
 CHARTS = (by_month_chart, by_nature_chart, by_channel_chart, outcome_chart, days_chart, findings_chart, actions_chart)
 
 
-def all_charts(figures: dict[str, Any], year: int, outline: bool = False) -> list[Chart]:
-    """Every chart of the report, in reading order (the supervision charts only for a year with
-    inspections); `outline`: titles and rows as drawn, the SVG only in outline where that finds
-    the same links (see `_bars`)."""
-    return [c for make in CHARTS if (c := make(figures, year, outline)) is not None]
+def all_charts(figures: dict[str, Any], year: int) -> list[Chart]:
+    """Every chart of the report, in reading order (the supervision charts only for a year with inspections)."""
+    return [c for make in CHARTS if (c := make(figures, year)) is not None]

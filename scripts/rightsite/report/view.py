@@ -2,9 +2,8 @@
 and the report PDF. No MkDocs imports."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..load import Project
 from . import load_year
@@ -36,8 +35,18 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
     import hashlib
     import json
     import os
+    from importlib import metadata
+    from pathlib import Path
 
-    path = _chart_path(project, figures, year)
+    from . import charts
+
+    source = Path(charts.__file__).read_bytes() + Path(__file__).read_bytes()  # drawing and post-processing
+    try:
+        mpl = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        mpl = "?"
+    key = hashlib.sha256(json.dumps([year, figures, mpl], sort_keys=True, default=str).encode() + source).hexdigest()[:32]
+    path = project.root / ".cache" / "charts" / f"{key}.json"
     hit = _read_charts(path)
     if hit is not None:
         return hit
@@ -53,29 +62,6 @@ def cached_charts(project: Project, figures: dict, year: int) -> list:
     except OSError:
         pass  # a read-only checkout still builds, only slower
     return made
-
-
-def _chart_path(project: Project, figures: dict, year: int):
-    """The chart cache file of a year's figures, keyed by them and by the chart code."""
-    import hashlib
-    import json
-    from importlib import metadata
-    from pathlib import Path
-
-    from . import charts
-
-    source = Path(charts.__file__).read_bytes() + Path(__file__).read_bytes()  # drawing and post-processing
-    try:
-        mpl = metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:
-        mpl = "?"
-    key = hashlib.sha256(json.dumps([year, figures, mpl], sort_keys=True, default=str).encode() + source).hexdigest()[:32]
-    return project.root / ".cache" / "charts" / f"{key}.json"
-
-
-def charts_cached(project: Project) -> bool:
-    """Whether .cache/charts has the charts of every year (then using them costs a file read)."""
-    return all(_chart_path(project, v.figures, v.year).is_file() for v in _views(project, lambda figures, year: []))
 
 
 def _read_charts(path) -> list | None:
@@ -119,40 +105,12 @@ def _unique_ids(svg: str, prefix: str) -> str:
     return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
-OUTLINE = "report.outline"  # project.memo flag, set by `charts_in_outline`
-
-
-@contextmanager
-def charts_in_outline(project: Project) -> Iterator[None]:
-    """Within: year_views gives charts in outline (titles and table rows as drawn, the SVG not
-    drawn where no label could put link markup into it; see charts._bars), neither read from nor
-    written to .cache/charts. For `rightsite check`, which renders the report pages only to
-    read their links: on a project whose memo the build does not reuse (pages memoize themselves)."""
-    project.memo[OUTLINE] = True
-    try:
-        yield
-    finally:
-        project.memo.pop(OUTLINE, None)
-
-
-def outline_charts(figures: dict, year: int) -> list:
-    return [c._replace(svg=_unique_ids(c.svg, f"y{year}c{i}-")) for i, c in enumerate(all_charts(figures, year, outline=True))]
-
-
 def year_views(project: Project) -> list[YearView]:
     """Every year that has a complaint export and computable figures, newest first
     (once per loaded project: the report pages and the report PDFs share them)."""
-    if project.memo.get(OUTLINE):
-        if "report.views.outline" not in project.memo:
-            project.memo["report.views.outline"] = _views(project, outline_charts)
-        return project.memo["report.views.outline"]
-    if "report.views" not in project.memo:
-        project.memo["report.views"] = _views(project, lambda figures, year: cached_charts(project, figures, year))
-    return project.memo["report.views"]
-
-
-def _views(project: Project, charts: Callable[[dict, int], list]) -> list[YearView]:
-    views = []
+    if "report.views" in project.memo:
+        return project.memo["report.views"]
+    views = project.memo["report.views"] = []
     for year in sorted(project.complaints, reverse=True):
         data = load_year(project, year)
         if data.figures is None:
@@ -162,7 +120,7 @@ def _views(project: Project, charts: Callable[[dict, int], list]) -> list[YearVi
         featured = [project.cases[c].record for c in (rec.featured_cases if rec else []) if c in project.cases]
         views.append(YearView(year, data.status, rec.title if rec else f"{year}年度消费者权益保护工作报告",
                               rec.published if rec else None, figures, notices, rec,
-                              charts(figures, year), featured,
+                              cached_charts(project, figures, year), featured,
                               project.categories.record if project.categories else None,
                               {k: v.record.title for k, v in sorted(project.standards.items())}))
     return views
