@@ -41,3 +41,21 @@ def serve(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make test` installs it); no browser download
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Headless Chromium as the machine allows it: no sandbox (root), no background requests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -13,11 +13,10 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ROOT
-from static_server import serve
+from static_server import CHROMIUM, chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -88,14 +87,8 @@ def _serve(built, pages: dict):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -15,11 +15,10 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from static_server import serve
+from static_server import CHROMIUM, chromium, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
 CASES = [pytest.param(name, q["query"], q["expected"], id=f"{name}-{q['query']}",
                       marks=[pytest.mark.xfail(strict=True, reason=q["shipped_miss"])] if q.get("shipped_miss") else [])
@@ -41,16 +40,10 @@ def site_urls(built_fixture):
 
 @pytest.fixture(scope="module")
 def desktop():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    with chromium() as browser:
         ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         yield ctx
         ctx.close()
-        browser.close()
 
 
 def _search(page, query: str) -> list[str]:
